@@ -1,0 +1,10 @@
+"""One API root: each app contributes its routes here."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("org/", include("efficiency_portal.org.api_urls")),
+    path("calendar/", include("efficiency_portal.workdays.api_urls")),
+    path("supervision/", include("efficiency_portal.supervision.api_urls")),
+    path("notifications/", include("efficiency_portal.notifications.api_urls")),
+]
