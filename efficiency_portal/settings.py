@@ -106,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "efficiency_portal.common.context_processors.navigation",
+                "efficiency_portal.notifications.context_processors.unread",
             ],
         },
     },

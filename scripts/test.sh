@@ -23,8 +23,9 @@ scripts/bootstrap.sh
 PG_BIN=$(dirname "$(ls /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 1)")
 RUN_DIR=$(mktemp -d /tmp/portal-test.XXXXXX)
 chmod 755 "$RUN_DIR"
-PG_PORT=${PG_PORT:-55432}
-REDIS_PORT=${REDIS_PORT:-56379}
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+PG_PORT=${PG_PORT:-$(free_port)}
+REDIS_PORT=${REDIS_PORT:-$(free_port)}
 
 as_pg() {
   # PostgreSQL refuses to run as root; use the postgres account when we are root.
