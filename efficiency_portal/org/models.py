@@ -161,3 +161,42 @@ class AwayNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.staff} · {self.get_reason_display()}"
+
+    def state(self, at=None) -> str:
+        """ "cancelled", "active" (in force at ``at``), "planned" or "over"."""
+        from django.utils import timezone
+
+        at = at or timezone.now()
+        if self.cancelled_at is not None:
+            return "cancelled"
+        if self.starts_at <= at < self.ends_at:
+            return "active"
+        return "planned" if at < self.starts_at else "over"
+
+
+class AwayNoticeEvent(models.Model):
+    """One row per change of an away notice (registered, cancelled, back early): who, what, when, before/after."""
+
+    class Action(models.TextChoices):
+        REGISTERED = "registered", _("Registered")
+        CANCELLED = "cancelled", _("Cancelled")
+        RETURNED = "returned", _("Back early")
+
+    notice = models.ForeignKey(
+        AwayNotice, verbose_name=_("away notice"), on_delete=models.CASCADE, related_name="events"
+    )
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("at"))
+    ends_at_before = models.DateTimeField(_("until (before)"), null=True, blank=True)
+    ends_at_after = models.DateTimeField(_("until (after)"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("away notice event")
+        verbose_name_plural = _("away notice events")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.notice_id} · {self.action}"
