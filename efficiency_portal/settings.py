@@ -182,7 +182,12 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+
+# --- Audit log
+AUDIT_PAGE_SIZE = env_int("AUDIT_PAGE_SIZE", 50)
+# An export is one workbook built in memory; beyond this many rows, narrow the filter.
+AUDIT_EXPORT_MAX_ROWS = env_int("AUDIT_EXPORT_MAX_ROWS", 100_000)
 
 # --- Internationalisation: Chinese first, English second
 LANGUAGE_CODE = "zh-hans"
@@ -221,12 +226,16 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "效能监督平台 <noreply@efficiency.example.gov.cn>")
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "efficiency_portal.notifications.sms.LogSmsBackend")
-# SMS is held back outside these local hours unless the message is urgent.
-SMS_QUIET_HOURS_END = os.environ.get("SMS_SEND_FROM", "08:00")
-SMS_QUIET_HOURS_START = os.environ.get("SMS_SEND_UNTIL", "21:00")
+# Non-urgent SMS go out only from SMS_SEND_FROM until SMS_SEND_UNTIL (local time); outside, they are held.
+SMS_SEND_FROM = os.environ.get("SMS_SEND_FROM", "08:00")
+SMS_SEND_UNTIL = os.environ.get("SMS_SEND_UNTIL", "21:00")
 OUTBOX_BATCH_SIZE = env_int("OUTBOX_BATCH_SIZE", 200)
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
+# A sender that has not recorded an outcome within this time is presumed dead; its rows are claimed again.
 OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 120)
+# Retries wait OUTBOX_RETRY_BASE_SECONDS * 2^(attempt-1), at most OUTBOX_RETRY_MAX_SECONDS.
+OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 30)
+OUTBOX_RETRY_MAX_SECONDS = env_int("OUTBOX_RETRY_MAX_SECONDS", 3600)
 
 # --- Working days and deadlines
 # The deadline moment of a working day (local time); a due date means "before this moment on that day".
