@@ -1,11 +1,12 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import views
 
 app_name = "accounts"
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", views.PortalLoginView.as_view(), name="login"),
+    path("logout/", views.PortalLogoutView.as_view(), name="logout"),
     path("register/", views.register, name="register"),
+    path("profile/", views.profile, name="profile"),
+    path("password/", views.PortalPasswordChangeView.as_view(), name="password_change"),
 ]

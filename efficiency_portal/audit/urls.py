@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "audit"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.EventListView.as_view(), name="event_list"),
+    path("export.xlsx", views.EventExportView.as_view(), name="event_export"),
+]
