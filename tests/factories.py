@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import factory
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
@@ -13,6 +15,12 @@ from efficiency_portal.org.models import AwayNotice, Department, Post, Role, Sta
 from efficiency_portal.org.roles import ROLE_CACHE_ATTR
 
 TEST_PASSWORD = "Test!pass-2026"
+
+
+@functools.cache
+def hashed_test_password() -> str:
+    return make_password(TEST_PASSWORD)
+
 
 # --- Organisation and people (org) -----------------------------------------------------------------------------
 
@@ -29,7 +37,11 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.com")
     kind = User.Kind.CITIZEN
     display_name = factory.Sequence(lambda n: f"用户{n}")
-    password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
+
+    @factory.post_generation
+    def password(self, create: bool, extracted: str | None, **kwargs) -> None:
+        # TEST_PASSWORD is hashed once per run: hashing for every user made suites with many users slow.
+        self.password = make_password(extracted) if extracted else hashed_test_password()
 
     @factory.post_generation
     def roles(self, create: bool, extracted, **kwargs) -> None:
@@ -137,3 +149,93 @@ class AwayNoticeFactory(factory.django.DjangoModelFactory):
     starts_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(minutes=5))
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + dt.timedelta(hours=2))
     created_by = factory.SelfAttribute("staff.user")
+
+
+# --- Notifications ---------------------------------------------------------------------------------------------
+
+
+def mobile_number(n: int) -> str:
+    """A valid, unique mainland mobile number for test users (the phone column is unique)."""
+    return f"139{n:08d}"
+
+
+class ReachableUserFactory(UserFactory):
+    """A user with both an e-mail address and a mobile phone, so notifications reach every channel."""
+
+    username = factory.Sequence(lambda n: f"reachable{n}")
+    phone = factory.Sequence(mobile_number)
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "notifications.Notification"
+
+    recipient = factory.SubFactory(UserFactory)
+    kind = "test"
+    title = factory.Sequence(lambda n: f"测试通知{n}")
+    body = "请及时处理。"
+    link = "/"
+    urgent = False
+    dedupe_key = factory.Sequence(lambda n: f"test:{n}")
+
+
+# --- Deadlines (supervision) -----------------------------------------------------------------------------------
+
+
+def seed_calendar(*years: int) -> None:
+    """Load ``years`` of the official schedule from chinesecalendar into the calendar tables."""
+    import chinese_calendar
+
+    from efficiency_portal.workdays.calendar import invalidate_calendar
+    from efficiency_portal.workdays.models import CalendarYear, SpecialDay
+
+    for year in years:
+        day = dt.date(year, 1, 1)
+        while day.year == year:
+            holiday, name = chinese_calendar.get_holiday_detail(day)
+            weekend = day.weekday() >= 5
+            if holiday and not weekend:
+                SpecialDay.objects.update_or_create(
+                    date=day, defaults={"kind": SpecialDay.Kind.HOLIDAY, "name": name or ""}
+                )
+            elif weekend and not holiday:
+                SpecialDay.objects.update_or_create(
+                    date=day, defaults={"kind": SpecialDay.Kind.WORKDAY, "name": name or ""}
+                )
+            day += dt.timedelta(days=1)
+        CalendarYear.objects.get_or_create(year=year, defaults={"source": CalendarYear.Source.PACKAGE})
+    invalidate_calendar()
+
+
+_deadline_kinds = iter(range(1, 10**9))
+
+
+def make_deadline(
+    *,
+    responsible=None,
+    department=None,
+    started_at: dt.datetime | None = None,
+    limit_days: int = 5,
+    title: str | None = None,
+    kind: str | None = None,
+    subject=None,
+    yellow_days: int | None = None,
+):
+    """A deadline opened through the service (so due and yellow moments are computed as in production)."""
+    from efficiency_portal.supervision.services import open_deadline
+
+    if responsible is None:
+        responsible = StaffFactory(department=department or DepartmentFactory()).user
+    if department is None:
+        department = responsible.staff.department if hasattr(responsible, "staff") else DepartmentFactory()
+    number = next(_deadline_kinds)
+    return open_deadline(
+        subject if subject is not None else department,
+        kind=kind or f"test{number}",
+        title=title or f"测试事项{number}",
+        department=department,
+        responsible=responsible,
+        started_at=started_at or timezone.now(),
+        limit_days=limit_days,
+        yellow_days=yellow_days,
+    )
