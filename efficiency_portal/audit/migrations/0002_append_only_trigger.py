@@ -24,7 +24,8 @@ DROP FUNCTION IF EXISTS audit_auditevent_refuse_change();
 def run(sql):
     def apply(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
+            # No parameters: the "%" in the message is PL/pgSQL's, not a placeholder.
+            schema_editor.execute(sql, params=None)
 
     return apply
 
