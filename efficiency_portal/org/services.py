@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-import logging
 from typing import Any
 
 from django.conf import settings
@@ -22,7 +21,12 @@ from django.utils.translation import gettext as _
 from . import selectors
 from .models import AwayNotice, AwayNoticeEvent, Department, Post, Staff
 
-logger = logging.getLogger(__name__)
+# Audit action codes (``<area>.<verb>``); their labels are registered in apps.OrgConfig.ready.
+AWAY_REGISTER = "org.away_register"
+AWAY_CANCEL = "org.away_cancel"
+AWAY_RETURN = "org.away_return"
+POST_CREATE = "org.post_create"
+POST_UPDATE = "org.post_update"
 
 # How far ahead an away notice may be registered, and its longest span (longer absences are leave, handled by HR).
 DEFAULT_MAX_DAYS_AHEAD = 30
@@ -138,7 +142,7 @@ def register_away_notice(
         )
         _audit(
             actor,
-            "org.away_notice.register",
+            AWAY_REGISTER,
             target=notice,
             detail={
                 "staff": staff.pk,
@@ -172,7 +176,7 @@ def cancel_away_notice(notice: AwayNotice, *, actor) -> AwayNotice:
             at=now,
             ends_at_before=notice.ends_at,
         )
-        _audit(actor, "org.away_notice.cancel", target=notice, detail={"staff": notice.staff_id})
+        _audit(actor, AWAY_CANCEL, target=notice, detail={"staff": notice.staff_id})
     notice.refresh_from_db()
     return notice
 
@@ -197,7 +201,7 @@ def return_early(notice: AwayNotice, *, actor) -> AwayNotice:
         )
         _audit(
             actor,
-            "org.away_notice.return_early",
+            AWAY_RETURN,
             target=notice,
             detail={"staff": notice.staff_id, "planned_until": notice.ends_at.isoformat()},
         )
@@ -265,7 +269,7 @@ def assign_post(
             post.save(update_fields=["name", "holder", "backup", "duties"])
         _audit(
             actor,
-            "org.post.create" if created else "org.post.update",
+            POST_CREATE if created else POST_UPDATE,
             target=post,
             detail={"department": department.pk, "holder": holder.pk, "backup": backup.pk},
         )

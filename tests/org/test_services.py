@@ -189,3 +189,16 @@ class TestAssignPost:
         else:
             with pytest.raises(PermissionDenied):
                 call()
+
+
+def test_writes_are_audited(world):
+    audit = pytest.importorskip("efficiency_portal.audit.models")
+    notice = register(world.clerk_x)
+    services.cancel_away_notice(notice, actor=world.head_x.user)
+    services.assign_post(world.x, "审核岗", world.clerk_x, world.backup_x, actor=world.head_x.user)
+    actions = list(audit.AuditEvent.objects.order_by("id").values_list("action", "actor__username"))
+    assert actions == [
+        (services.AWAY_REGISTER, world.clerk_x.user.username),
+        (services.AWAY_CANCEL, world.head_x.user.username),
+        (services.POST_CREATE, world.head_x.user.username),
+    ]
