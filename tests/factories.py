@@ -301,3 +301,36 @@ def make_deadline(
         limit_days=limit_days,
         yellow_days=yellow_days,
     )
+
+
+# --- People and access, audit log (accounts, audit) ------------------------------------------------------------
+
+
+def credit_code(n: int) -> str:
+    """A valid unified social credit code (GB 32100-2015), different for each ``n``."""
+    from efficiency_portal.accounts.validators import credit_code_check_character
+
+    first17 = f"91350100{n:09d}"
+    return first17 + credit_code_check_character(first17)
+
+
+class EnterpriseUserFactory(UserFactory):
+    """An enterprise user with its name and a valid credit code."""
+
+    username = factory.Sequence(lambda n: f"enterprise{n}")
+    kind = User.Kind.ENTERPRISE
+    enterprise_name = factory.Sequence(lambda n: f"测试科技有限公司{n}")
+    credit_code = factory.Sequence(credit_code)
+
+
+class AuditEventFactory(factory.django.DjangoModelFactory):
+    """An audit event written directly (the rows are append-only: build them with the values they must have)."""
+
+    class Meta:
+        model = "audit.AuditEvent"
+
+    actor = factory.SubFactory(UserFactory)
+    actor_label = factory.LazyAttribute(lambda o: o.actor.get_username() if o.actor else "")
+    action = "test.action"
+    result = "success"
+    detail = factory.LazyFunction(dict)
