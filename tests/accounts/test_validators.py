@@ -56,3 +56,13 @@ def test_any_single_changed_character_is_detected(first17, position, replacement
     altered = code[:position] + replacement + code[position + 1 :]
     with pytest.raises(ValidationError):
         validate_credit_code(altered)
+
+
+@pytest.mark.django_db
+def test_enterprise_factory_makes_valid_codes():
+    from tests.factories import EnterpriseUserFactory
+
+    users = EnterpriseUserFactory.create_batch(3)
+    for user in users:
+        validate_credit_code(user.credit_code)
+    assert len({user.credit_code for user in users}) == 3

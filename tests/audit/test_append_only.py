@@ -83,3 +83,12 @@ def test_postgresql_trigger_is_installed():
             "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_auditevent'::regclass AND NOT tgisinternal"
         )
         assert [row[0] for row in cursor.fetchall()] == ["audit_auditevent_append_only"]
+
+
+def test_factory_rows_are_append_only_too():
+    from tests.factories import AuditEventFactory
+
+    row = AuditEventFactory(action="test.factory")
+    with pytest.raises(AuditLogIsAppendOnly):
+        row.save()
+    assert AuditEvent.objects.get(pk=row.pk).actor_label == row.actor.get_username()
