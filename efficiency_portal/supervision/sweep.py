@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import F, Q, QuerySet, Value
-from django.db.models.functions import Cast, Concat, ExtractHour, ExtractMinute, LPad, TruncDate
+from django.db.models.functions import Cast, Concat, ExtractHour, ExtractMinute, Left, LPad, TruncDate
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import pgettext_lazy
@@ -229,7 +229,8 @@ def _notify(token: uuid.UUID, level: str) -> int:
         .values(
             recipient_id=F("user_id"),
             kind=_text(NOTIFICATION_KIND[level]),
-            title=_from_template(title_text, parts),
+            # The notification title holds 200 characters; a long deadline title is cut, the body keeps it whole.
+            title=Left(_from_template(title_text, parts), 200),
             body=_from_template(body_text, parts),
             link=Concat(_text(before), _as_text(F("warning_id")), _text(after), output_field=models.CharField()),
             urgent=Value(level == WarningLevel.RED, output_field=models.BooleanField()),
