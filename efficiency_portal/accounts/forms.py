@@ -109,10 +109,10 @@ class RegistrationForm(BootstrapFormMixin, ContactFieldsMixin, forms.Form):
         label=_("E-mail"), required=False, max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
     enterprise_name = forms.CharField(label=_("Enterprise name"), max_length=200, required=False)
+    # The length is checked with the check character, so that one message explains what is wrong.
     credit_code = forms.CharField(
         label=_("Unified social credit code"),
-        max_length=18,
-        min_length=18,
+        max_length=40,
         required=False,
         help_text=_("18 characters, as on the business licence."),
     )
@@ -120,13 +120,17 @@ class RegistrationForm(BootstrapFormMixin, ContactFieldsMixin, forms.Form):
         label=_("Password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=password_validation.password_validators_help_text_html(),
     )
     password2 = forms.CharField(
         label=_("Password again"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Built per form, so that it is in the language of the request.
+        self.fields["password1"].help_text = password_validation.password_validators_help_text_html()
 
     def clean_credit_code(self) -> str:
         code = normalise_credit_code(self.cleaned_data.get("credit_code", ""))

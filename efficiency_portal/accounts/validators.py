@@ -21,7 +21,7 @@ def credit_code_check_character(first17: str) -> str:
 
 
 def normalise_credit_code(value: str) -> str:
-    return value.strip().upper()
+    return "".join(value.split()).upper()
 
 
 def validate_credit_code(value: str) -> None:

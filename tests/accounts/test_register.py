@@ -122,7 +122,7 @@ def test_bad_input_shows_the_error_and_creates_nothing(client, changes, field):
     if field == "__all__":
         assert 'class="alert alert-danger"' in html
     else:
-        assert f'id="id_{field}_errors"' in html
+        assert f'id="id_{field}_error"' in html
         assert "is-invalid" in html
 
 
@@ -155,3 +155,27 @@ def test_signed_in_user_is_sent_away_from_registration(client):
     assert client.get(reverse("accounts:register")).status_code == 302
     assert register(client, phone="13911112222").status_code == 302
     assert not User.objects.filter(phone="13911112222").exists()
+
+
+@pytest.mark.parametrize(
+    ("code", "error"),
+    [
+        ("123", "credit_code_length"),
+        (VALID_CREDIT_CODE + "1", "credit_code_length"),
+        ("91350100M000100Y44", "credit_code_check"),
+    ],
+)
+def test_credit_code_errors_explain_the_problem(client, code, error):
+    response = register(client, kind="enterprise", enterprise_name="某公司", credit_code=code)
+    assert [e.code for e in response.context["form"].errors.as_data()["credit_code"]] == [error]
+
+
+def test_credit_code_may_be_typed_with_spaces(client):
+    spaced = " ".join([VALID_CREDIT_CODE[:6], VALID_CREDIT_CODE[6:12], VALID_CREDIT_CODE[12:]])
+    assert register(client, kind="enterprise", enterprise_name="某公司", credit_code=spaced).status_code == 302
+    assert User.objects.get().credit_code == VALID_CREDIT_CODE
+
+
+def test_password_help_follows_the_language(client):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert "at least 10 characters" in client.get(reverse("accounts:register")).content.decode()
