@@ -95,7 +95,7 @@ def test_board_shows_stand_in_and_hides_private_details(world, client):
 
 def test_board_refreshes_with_a_script_file(world, client):
     page = client.get(reverse("org:department_board", args=["x-dept"])).content.decode()
-    assert "org/board.js" in page and 'data-refresh-seconds="60"' in page
+    assert "/static/org/board." in page and 'data-refresh-seconds="60"' in page
     assert "<script>" not in page and "style=" not in page
 
 
