@@ -20,23 +20,25 @@ class NewestFirst(CursorPagination):
     page_size = 50
 
 
-class NotificationListView(generics.ListAPIView):
+class OwnNotificationsMixin:
     serializer_class = NotificationSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
+            return Notification.objects.none()
+        return selectors.notifications_for(self.request.user)
+
+
+class NotificationListView(OwnNotificationsMixin, generics.ListAPIView):
     pagination_class = NewestFirst
 
-    def get_queryset(self):
-        return selectors.notifications_for(self.request.user)
 
-
-class NotificationDetailView(generics.RetrieveAPIView):
-    serializer_class = NotificationSerializer
-
-    def get_queryset(self):
-        return selectors.notifications_for(self.request.user)
+class NotificationDetailView(OwnNotificationsMixin, generics.RetrieveAPIView):
+    pass
 
 
 class MarkOneReadView(APIView):
-    @extend_schema(request=None, responses=CountSerializer)
+    @extend_schema(operation_id="notifications_mark_one_read", request=None, responses=CountSerializer)
     def post(self, request: Request, pk: int) -> Response:
         try:
             count = services.mark_read(request.user, [pk])
@@ -46,7 +48,7 @@ class MarkOneReadView(APIView):
 
 
 class MarkReadView(APIView):
-    @extend_schema(request=MarkReadSerializer, responses=CountSerializer)
+    @extend_schema(operation_id="notifications_mark_read", request=MarkReadSerializer, responses=CountSerializer)
     def post(self, request: Request) -> Response:
         serializer = MarkReadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
