@@ -82,11 +82,22 @@ def descendant_ids(department_ids: Iterable[int]) -> set[int]:
     return result
 
 
-def headed_department_ids(user) -> set[int]:
-    """The departments ``user`` heads (Department.head), with everything below them."""
+HEADED_CACHE_ATTR = "_org_headed_department_ids"
+
+
+def headed_department_ids(user) -> frozenset[int]:
+    """The departments ``user`` heads (Department.head), with everything below them.
+
+    Cached on the user object, like the roles, because one page asks several times.
+    """
     if not is_staff_member(user):
-        return set()
-    return descendant_ids(Department.objects.filter(head=user.staff).values_list("pk", flat=True))
+        return frozenset()
+    cached = getattr(user, HEADED_CACHE_ATTR, None)
+    if cached is None:
+        headed = Department.objects.filter(head=user.staff).values_list("pk", flat=True)
+        cached = frozenset(descendant_ids(headed))
+        setattr(user, HEADED_CACHE_ATTR, cached)
+    return cached
 
 
 def post_unit_ids(department: Department) -> set[int]:

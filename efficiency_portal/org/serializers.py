@@ -90,7 +90,8 @@ class AwayNoticeSerializer(serializers.ModelSerializer):
 
 def presence_data(presence: Presence) -> dict:
     # Public: reason category and return time only, never where or why in detail.
-    return {"away": presence.away, "reason": presence.reason or None, "until": presence.until}
+    until = serializers.DateTimeField().to_representation(presence.until) if presence.until else None
+    return {"away": presence.away, "reason": presence.reason or None, "until": until}
 
 
 class BoardSerializer(serializers.Serializer):

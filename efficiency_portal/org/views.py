@@ -72,7 +72,13 @@ def away_notice_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.visible_notices(user), 30).get_page(request.GET.get("page"))
     now = timezone.now()
     rows = [{"notice": notice, "state": notice.state(now)} for notice in page.object_list]
-    return render(request, "org/away_notice_list.html", {"form": form, "page": page, "rows": rows}, status=status)
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "manages_posts": selectors.managed_departments(user).exists(),
+    }
+    return render(request, "org/away_notice_list.html", context, status=status)
 
 
 def _change_notice(request: HttpRequest, pk: int, service, done: str) -> HttpResponse:

@@ -202,7 +202,7 @@ def test_api_lists_do_not_grow_in_queries(world, login, django_assert_max_num_qu
     from tests.factories import PostFactory, StaffFactory
 
     client = login(world.supervisor.user)
-    with django_assert_max_num_queries(20) as few:
+    with django_assert_max_num_queries(40) as few:
         client.get("/api/org/staff/")
         client.get("/api/org/posts/")
     baseline = len(few.captured_queries)
