@@ -122,6 +122,8 @@ def make_head(department: Department, **kwargs) -> Staff:
     staff = StaffFactory(department=department, title="科长", roles=[Role.DEPARTMENT_HEAD], **kwargs)
     department.head = staff
     department.save(update_fields=["head"])
+    # Forget what an earlier check cached about whom this user heads.
+    staff.user.__dict__.pop("_org_headed_department_ids", None)
     return staff
 
 
