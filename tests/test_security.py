@@ -21,11 +21,6 @@ from tests.factories import TEST_PASSWORD, UserFactory
 BASE_DIR = Path(django_settings.BASE_DIR)
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 # --- Headers ---------------------------------------------------------------------------------------------------
 
 
