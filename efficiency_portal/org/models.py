@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -162,10 +165,8 @@ class AwayNotice(models.Model):
     def __str__(self) -> str:
         return f"{self.staff} · {self.get_reason_display()}"
 
-    def state(self, at=None) -> str:
-        """ "cancelled", "active" (in force at ``at``), "planned" or "over"."""
-        from django.utils import timezone
-
+    def state(self, at: dt.datetime | None = None) -> str:
+        """The state at ``at`` (default now): cancelled, active (in force), planned or over."""
         at = at or timezone.now()
         if self.cancelled_at is not None:
             return "cancelled"
