@@ -267,10 +267,11 @@ def assign_post(
             created = False
             post.name, post.holder, post.backup, post.duties = name, holder, backup, duties.strip()
             post.save(update_fields=["name", "holder", "backup", "duties"])
-        _audit(
-            actor,
-            POST_CREATE if created else POST_UPDATE,
-            target=post,
-            detail={"department": department.pk, "holder": holder.pk, "backup": backup.pk},
-        )
+        if actor is not None:  # trusted loaders (demo data) are not acts of a person
+            _audit(
+                actor,
+                POST_CREATE if created else POST_UPDATE,
+                target=post,
+                detail={"department": department.pk, "holder": holder.pk, "backup": backup.pk},
+            )
     return post

@@ -23,6 +23,12 @@ def counts() -> dict[str, int]:
     result = {model.__name__: model.objects.count() for model in MODELS}
     result["User"] = get_user_model().objects.count()
     result["memberships"] = get_user_model().groups.through.objects.count()
+    try:
+        from efficiency_portal.audit.models import AuditEvent
+    except ImportError:
+        pass
+    else:
+        result["audit"] = AuditEvent.objects.filter(action__startswith="org.").count()
     return result
 
 
