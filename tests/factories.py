@@ -243,68 +243,6 @@ def make_deadline(
     )
 
 
-# --- Deadlines (supervision) -----------------------------------------------------------------------------------
-
-
-def seed_calendar(*years: int) -> None:
-    """Load ``years`` of the official schedule from chinesecalendar into the calendar tables."""
-    import chinese_calendar
-
-    from efficiency_portal.workdays.calendar import invalidate_calendar
-    from efficiency_portal.workdays.models import CalendarYear, SpecialDay
-
-    for year in years:
-        day = dt.date(year, 1, 1)
-        while day.year == year:
-            holiday, name = chinese_calendar.get_holiday_detail(day)
-            weekend = day.weekday() >= 5
-            if holiday and not weekend:
-                SpecialDay.objects.update_or_create(
-                    date=day, defaults={"kind": SpecialDay.Kind.HOLIDAY, "name": name or ""}
-                )
-            elif weekend and not holiday:
-                SpecialDay.objects.update_or_create(
-                    date=day, defaults={"kind": SpecialDay.Kind.WORKDAY, "name": name or ""}
-                )
-            day += dt.timedelta(days=1)
-        CalendarYear.objects.get_or_create(year=year, defaults={"source": CalendarYear.Source.PACKAGE})
-    invalidate_calendar()
-
-
-_deadline_kinds = iter(range(1, 10**9))
-
-
-def make_deadline(
-    *,
-    responsible=None,
-    department=None,
-    started_at: dt.datetime | None = None,
-    limit_days: int = 5,
-    title: str | None = None,
-    kind: str | None = None,
-    subject=None,
-    yellow_days: int | None = None,
-):
-    """A deadline opened through the service (so due and yellow moments are computed as in production)."""
-    from efficiency_portal.supervision.services import open_deadline
-
-    if responsible is None:
-        responsible = StaffFactory(department=department or DepartmentFactory()).user
-    if department is None:
-        department = responsible.staff.department if hasattr(responsible, "staff") else DepartmentFactory()
-    number = next(_deadline_kinds)
-    return open_deadline(
-        subject if subject is not None else department,
-        kind=kind or f"test{number}",
-        title=title or f"测试事项{number}",
-        department=department,
-        responsible=responsible,
-        started_at=started_at or timezone.now(),
-        limit_days=limit_days,
-        yellow_days=yellow_days,
-    )
-
-
 # --- People and access, audit log (accounts, audit) ------------------------------------------------------------
 
 
