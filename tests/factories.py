@@ -274,3 +274,45 @@ class AuditEventFactory(factory.django.DjangoModelFactory):
     action = "test.action"
     result = "success"
     detail = factory.LazyFunction(dict)
+
+
+# --- Working-day calendar (workdays) ---------------------------------------------------------------------------
+
+
+class CalendarYearFactory(factory.django.DjangoModelFactory):
+    """A calendar year row written directly (tests of the services go through ``workdays.services``)."""
+
+    class Meta:
+        model = "workdays.CalendarYear"
+        django_get_or_create = ("year",)
+
+    year = 2030
+    source = "manual"
+
+
+class SpecialDayFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "workdays.SpecialDay"
+        django_get_or_create = ("date",)
+
+    date = dt.date(2030, 1, 1)
+    kind = "holiday"
+    name = "元旦"
+
+
+def ensure_official_calendar() -> None:
+    """Every year of the chinesecalendar package in the calendar tables, as the seeding migration leaves them
+    (transactional tests empty the tables, so tests that need the full calendar call this)."""
+    from efficiency_portal.workdays import official
+    from efficiency_portal.workdays.calendar import invalidate_calendar
+    from efficiency_portal.workdays.models import CalendarYear, SpecialDay
+
+    present = set(CalendarYear.objects.values_list("year", flat=True))
+    missing = [year for year in official.package_years() if year not in present]
+    CalendarYear.objects.bulk_create(CalendarYear(year=year, source="chinesecalendar") for year in missing)
+    SpecialDay.objects.bulk_create(
+        SpecialDay(date=day.date, kind=day.kind, name=day.name)
+        for year in missing
+        for day in official.package_schedule(year)
+    )
+    invalidate_calendar()

@@ -38,6 +38,8 @@ class SpecialDay(models.Model):
     date = models.DateField(_("date"), unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=50, blank=True, default="")
+    # Part of the fingerprint with which other processes notice a change (see calendar._database_stamp).
+    changed_at = models.DateTimeField(_("changed at"), auto_now=True)
 
     class Meta:
         verbose_name = _("special day")
@@ -51,6 +53,16 @@ class SpecialDay(models.Model):
 class CalendarChange(models.Model):
     """Log of every change to the calendar and of the deadlines it moved."""
 
+    class Action(models.TextChoices):
+        YEAR_ADDED = "year_added", _("Year's schedule added")
+        YEAR_REPLACED = "year_replaced", _("Year's schedule replaced")
+        YEAR_SYNCED = "year_synced", _("Year loaded from the chinesecalendar package")
+        YEAR_REMOVED = "year_removed", _("Year's schedule removed")
+        DAY_ADDED = "day_added", _("Special day added")
+        DAY_CHANGED = "day_changed", _("Special day changed")
+        DAY_REMOVED = "day_removed", _("Special day removed")
+
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices, default=Action.DAY_CHANGED)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("changed by"), null=True, on_delete=models.SET_NULL
     )

@@ -5,4 +5,5 @@ from . import views
 app_name = "workdays"
 urlpatterns = [
     path("", views.calendar_view, name="calendar"),
+    path("manage/", views.manage_view, name="manage"),
 ]
