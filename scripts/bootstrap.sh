@@ -5,6 +5,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
+  # Debian ships venv's pip bootstrap in a separate package.
+  if ! "$PYTHON" -c "import ensurepip, venv" 2>/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "Installing python3-venv ..."
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null
+  fi
   "$PYTHON" -m venv .venv
 fi
 stamp=.venv/.installed-$(sha1sum pyproject.toml | cut -c1-12)
