@@ -110,7 +110,7 @@ def manage_view(request: HttpRequest) -> HttpResponse:
         status = 400
     context = {
         "year": year,
-        "years": selectors.known_years(),
+        "years": selectors.known_years().reverse(),  # the newest first: that is where work happens
         "days": selectors.special_days(year),
         "changes": selectors.change_log(),
         "year_form": year_form,
