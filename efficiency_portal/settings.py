@@ -229,6 +229,8 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Absolute links in e-mail and SMS (the portal's public address, no trailing slash).
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "").rstrip("/")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "效能监督平台 <noreply@efficiency.example.gov.cn>")
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "efficiency_portal.notifications.sms.LogSmsBackend")
 # Non-urgent SMS go out only from SMS_SEND_FROM until SMS_SEND_UNTIL (local time); outside, they are held.

@@ -29,7 +29,13 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("Working-day calendar"), "workdays:calendar", (ANYONE,)),
     NavItem(_("My warnings"), "supervision:my_warnings", (STAFF,)),
     NavItem(_("Away notices"), "org:away_notice_list", (STAFF,)),
-    NavItem(_("Deadlines"), "supervision:deadline_list", (Role.SUPERVISOR, Role.DEPARTMENT_HEAD, Role.LEADER)),
+    NavItem(_("Staff directory"), "org:staff_directory", (STAFF, Role.SUPERVISOR)),
+    NavItem(_("A/B posts"), "org:post_manage", (Role.DEPARTMENT_HEAD, Role.ADMINISTRATOR)),
+    NavItem(
+        _("Deadlines"),
+        "supervision:deadline_list",
+        (Role.SUPERVISOR, Role.DEPARTMENT_HEAD, Role.LEADER, Role.ADMINISTRATOR),
+    ),
     NavItem(_("Calendar management"), "workdays:manage", (Role.ADMINISTRATOR,)),
     NavItem(_("Audit log"), "audit:event_list", (Role.SUPERVISOR, Role.ADMINISTRATOR)),
 )
