@@ -32,4 +32,8 @@ export DJANGO_ALLOW_ASYNC_UNSAFE=true  # Playwright's sync API runs an event loo
 .venv/bin/python -m ruff format --check .
 .venv/bin/python manage.py makemigrations --check --dry-run >/dev/null
 .venv/bin/python manage.py collectstatic --noinput -v0
+# The English pages need the compiled catalogues; a fresh clone has only the .po sources.
+if compgen -G "locale/*/LC_MESSAGES/*.po" >/dev/null; then
+  .venv/bin/python manage.py compilemessages --ignore=.venv -v0
+fi
 .venv/bin/python -m pytest "$@"
