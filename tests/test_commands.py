@@ -94,7 +94,8 @@ def test_beat_schedules_the_sweep_and_the_outbox(tmp_path: Path) -> None:
 
 
 def test_beat_tasks_are_registered_with_the_worker() -> None:
+    import efficiency_portal.notifications.tasks
+    import efficiency_portal.supervision.tasks  # noqa: F401
     from efficiency_portal.celery import app
 
-    app.loader.import_default_modules()
     assert {"supervision.sweep_deadlines", "notifications.send_outbox"} <= set(app.tasks)
