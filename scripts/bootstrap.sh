@@ -15,7 +15,13 @@ if [ ! -x .venv/bin/python ]; then
 fi
 stamp=.venv/.installed-$(sha1sum pyproject.toml | cut -c1-12)
 if [ ! -f "$stamp" ]; then
-  .venv/bin/python -m pip install --quiet --upgrade pip
-  .venv/bin/python -m pip install --quiet -e ".[dev]"
+  echo "Installing the project and its tools into .venv (the first time takes a minute or two) ..."
+  # pip's chatter goes to a log, shown only when something fails.
+  log=.venv/pip-install.log
+  if ! { .venv/bin/python -m pip install --quiet --upgrade pip && .venv/bin/python -m pip install --quiet -e ".[dev]"; } >"$log" 2>&1; then
+    cat "$log" >&2
+    echo "Installing the project failed (log: $log)." >&2
+    exit 1
+  fi
   rm -f .venv/.installed-* && touch "$stamp"
 fi

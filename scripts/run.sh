@@ -23,6 +23,11 @@ VAR=${VAR_DIR:-var}
 mkdir -p "$VAR/log"
 PY=.venv/bin/python
 
+if ! $PY -c 'import socket, sys; s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind((sys.argv[1], int(sys.argv[2])))' "$HOST" "$PORT" 2>/dev/null; then
+  echo "Port $PORT is already in use; choose another one: PORT=8080 scripts/run.sh" >&2
+  exit 1
+fi
+
 # Translations: compile the catalogues when they are newer than their compiled form (needs gettext's msgfmt).
 if compgen -G "locale/*/LC_MESSAGES/*.po" >/dev/null; then
   if ! command -v msgfmt >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
@@ -52,53 +57,66 @@ stop() {
 trap 'stop; exit 0' INT TERM
 trap stop EXIT
 
-# The worker runs the beat scheduler in the same process group (-B); the solo pool keeps one process on SQLite.
+# The worker runs the beat scheduler embedded (-B); the solo pool keeps one worker process on SQLite.
+# Everything it says goes to its log, so the terminal shows the web requests.
+worker_log="$VAR/log/worker.log"
 .venv/bin/celery -A efficiency_portal worker -B --pool=solo --loglevel="${CELERY_LOG_LEVEL:-INFO}" \
-  --hostname="portal@%h" --logfile="$VAR/log/worker.log" &
+  --hostname="portal@%h" --logfile="$worker_log" >>"$worker_log" 2>&1 &
 worker_pid=$!
 
 .venv/bin/gunicorn efficiency_portal.wsgi:application --bind "$HOST:$PORT" --workers "$WEB_WORKERS" \
   --threads 4 --access-logfile - --error-logfile - --log-level warning &
 web_pid=$!
 
+announce() {
+  local base="http://$probe_host:$PORT/"
+  [ "$HOST" = 0.0.0.0 ] && base="http://localhost:$PORT/"
+  local addresses=$base
+  if [ "$HOST" = 0.0.0.0 ]; then
+    for ip in $(hostname -I 2>/dev/null || true); do
+      case $ip in *:*) ;; *) addresses="$addresses  http://$ip:$PORT/" ;; esac
+    done
+  fi
+  echo
+  echo "================================================================================"
+  echo " Efficiency Portal 机关效能监督平台 is running."
+  echo " Open: $addresses"
+  echo " Admin site: ${base}admin/   API docs: ${base}api/docs/"
+  if grep -q "Demo logins" "$seed_log"; then
+    sed -n '/Demo logins/,/every other staff/p' "$seed_log" | sed 's/^/ /'
+  else
+    echo " Demo logins: admin, supervisor (password Demo!2026pass)"
+  fi
+  echo " Worker and beat log (deadline sweep every minute, notification outbox every few seconds):"
+  echo "   $worker_log"
+  echo " Press Ctrl-C to stop."
+  echo "================================================================================"
+  echo
+}
+
 # Announce the address once the server answers.
-for _ in $(seq 1 100); do
-  if $PY - "$PORT" <<'EOF' 2>/dev/null; then break; fi
+probe_host=$HOST
+[ "$HOST" = 0.0.0.0 ] && probe_host=127.0.0.1
+for _ in $(seq 1 150); do
+  if $PY - "$probe_host" "$PORT" <<'EOF' 2>/dev/null; then
 import sys, urllib.request
-urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/", timeout=1)
+urllib.request.urlopen(f"http://{sys.argv[1]}:{sys.argv[2]}/", timeout=1)
 EOF
+    announce
+    break
+  fi
   kill -0 "$web_pid" 2>/dev/null || break
   sleep 0.2
 done
-
-addresses="http://localhost:$PORT/"
-if [ "$HOST" = 0.0.0.0 ] && command -v hostname >/dev/null; then
-  for ip in $(hostname -I 2>/dev/null || true); do
-    case $ip in *:*) ;; *) addresses="$addresses  http://$ip:$PORT/" ;; esac
-  done
-fi
-cat <<EOF
-
-================================================================================
- Efficiency Portal 机关效能监督平台 is running.
- Open: $addresses
- Admin site: http://localhost:$PORT/admin/   API docs: http://localhost:$PORT/api/docs/
-EOF
-if grep -q "Demo logins" "$seed_log"; then
-  sed -n '/Demo logins/,/every other staff/p' "$seed_log" | sed 's/^/ /'
-else
-  echo " Demo logins: admin, supervisor (password Demo!2026pass)"
-fi
-cat <<EOF
- Worker and beat log (deadline sweep every minute, notification outbox every few seconds):
-   $VAR/log/worker.log
- Press Ctrl-C to stop.
-================================================================================
-
-EOF
 
 # Whichever stops first (or a signal) ends the run; the EXIT trap stops the other.
 set +e
 wait -n "$web_pid" "$worker_pid"
 status=$?
+if ! kill -0 "$worker_pid" 2>/dev/null; then
+  echo "The Celery worker stopped (exit $status); the end of $worker_log:" >&2
+  tail -n 20 "$worker_log" >&2
+else
+  echo "The web server stopped (exit $status)." >&2
+fi
 exit "$status"

@@ -22,6 +22,8 @@ scripts/bootstrap.sh
 
 # Private PostgreSQL and Redis on spare ports (shared with scripts/bench.sh); exports DATABASE_URL, REDIS_URL.
 source scripts/services.sh
+# The main database, so that makemigrations can check the migration history (pytest makes its own test database).
+as_pg "$PG_BIN/createdb -h 127.0.0.1 -p $PG_PORT -U portal portal"
 export SECRET_KEY="test-only-secret-key-not-for-production-use-0123456789"
 export DEBUG=0 SECURE_SSL_REDIRECT=0 ALLOWED_HOSTS="localhost,127.0.0.1,testserver"
 export STATIC_ROOT="$RUN_DIR/static"
