@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "axes",
     "efficiency_portal.common",
     "efficiency_portal.accounts",
@@ -310,6 +311,10 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Efficiency Portal API",
     "DESCRIPTION": _("API of the administrative efficiency supervision portal"),
     "VERSION": "1.0.0",
+    # Swagger UI served by the portal itself, so the API docs work without reaching a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 LOGGING = {

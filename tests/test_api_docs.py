@@ -1,0 +1,16 @@
+import pytest
+from django.urls import reverse
+
+
+@pytest.mark.django_db
+def test_api_schema_is_served(client):
+    response = client.get(reverse("api-schema"))
+    assert response.status_code == 200
+    assert b"/api/supervision/deadlines/" in response.content
+
+
+@pytest.mark.django_db
+def test_api_docs_load_their_assets_from_the_portal_not_a_cdn(client):
+    page = client.get(reverse("api-docs")).content.decode()
+    assert "swagger-ui-bundle.js" in page
+    assert "cdn." not in page and "//unpkg" not in page
