@@ -209,8 +209,18 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Applicants' and complainants' files: outside the web root, served only through permission-checked views.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 10) * 1024 * 1024
+# Types are recognised from the file's content, never from its name.
+UPLOAD_ALLOWED_TYPES = env_list("UPLOAD_ALLOWED_TYPES", "application/pdf,image/jpeg,image/png")
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": "/private-files-are-not-served/"},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -250,6 +260,12 @@ OUTBOX_RETRY_MAX_SECONDS = env_int("OUTBOX_RETRY_MAX_SECONDS", 3600)
 WORKDAY_ENDS_AT = os.environ.get("WORKDAY_ENDS_AT", "17:30")
 # A deadline turns yellow this many working days before it is due.
 DEADLINE_YELLOW_WORKING_DAYS = env_int("DEADLINE_YELLOW_WORKING_DAYS", 1)
+# Approvals (行政许可法 §32, §42–45): pre-review window, supplement rule, longest extension.
+APPROVALS_PRE_REVIEW_DAYS = env_int("APPROVALS_PRE_REVIEW_DAYS", 5)
+APPROVALS_SUPPLEMENT_MODE = os.environ.get("APPROVALS_SUPPLEMENT_MODE", "restart")  # or "pause"
+APPROVALS_MAX_EXTENSION_DAYS = env_int("APPROVALS_MAX_EXTENSION_DAYS", 10)
+# The n-th red card of a department within a month flags a talk (约谈).
+APPROVALS_TALK_AFTER_RED_CARDS = env_int("APPROVALS_TALK_AFTER_RED_CARDS", 2)
 # An absence longer than this must be registered as an away notice (去向告知).
 AWAY_NOTICE_MIN_MINUTES = env_int("AWAY_NOTICE_MIN_MINUTES", 30)
 
