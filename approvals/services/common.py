@@ -75,6 +75,7 @@ def transition(
                     % {"status": current.get_status_display()}
                 }
             )
+        fields.setdefault("updated_at", timezone.now())
         updated = Case.objects.filter(pk=case.pk, status=current.status).update(status=to, **fields)
         if not updated:
             raise ValidationError({"status": _("The case was changed by someone else; reload and try again.")})
