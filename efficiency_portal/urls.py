@@ -15,6 +15,7 @@ urlpatterns = [
     path("supervision/", include("efficiency_portal.supervision.urls")),
     path("notifications/", include("efficiency_portal.notifications.urls")),
     path("audit/", include("efficiency_portal.audit.urls")),
+    path("approvals/", include("approvals.urls")),
     path("api/", include("efficiency_portal.common.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -316,3 +316,58 @@ def ensure_official_calendar() -> None:
         for day in official.package_schedule(year)
     )
     invalidate_calendar()
+
+
+# --- Approvals (catalogue and cases) -----------------------------------------------------------------------------
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "approvals.Topic"
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"topic-{n}")
+    name = factory.Sequence(lambda n: f"主题{n}")
+
+
+class ItemFactory(factory.django.DjangoModelFactory):
+    """A published 承诺件 with two materials (one optional) and the four default steps (2 + 3 + 2 + 1 days)."""
+
+    class Meta:
+        model = "approvals.Item"
+        skip_postgeneration_save = True
+
+    department = factory.SubFactory(DepartmentFactory)
+    code = factory.Sequence(lambda n: f"item-{n}")
+    name = factory.Sequence(lambda n: f"食品经营许可{n}")
+    kind = "promised"
+    legal_basis = "《中华人民共和国食品安全法》第三十五条"
+    procedure = "申请 → 受理 → 审查 → 决定 → 送达"
+    conditions = "有与经营食品品种、数量相适应的经营场所"
+    fee_standard = "不收费"
+    statutory_limit_days = 20
+    promised_limit_days = 8
+    complaint_channel = "12345 政务服务便民热线"
+    is_published = True
+
+    @factory.post_generation
+    def materials(self, create, extracted, **kwargs):
+        if not create:
+            return
+        from approvals.models import ItemMaterial
+
+        specs = extracted if extracted is not None else [("营业执照", True), ("经营场所平面图", False)]
+        for order, (name, required) in enumerate(specs):
+            ItemMaterial.objects.create(item=self, name=name, required=required, sort_order=order)
+
+    @factory.post_generation
+    def steps(self, create, extracted, **kwargs):
+        if not create:
+            return
+        from approvals.models import ItemStep, StepCode
+
+        specs = extracted if extracted is not None else [("accept", 2), ("review", 3), ("decide", 2), ("deliver", 1)]
+        for order, (code, days) in enumerate(specs):
+            ItemStep.objects.create(
+                item=self, code=code, name=str(StepCode(code).label), limit_days=days, sort_order=order
+            )

@@ -7,4 +7,5 @@ urlpatterns = [
     path("calendar/", include("efficiency_portal.workdays.api_urls")),
     path("supervision/", include("efficiency_portal.supervision.api_urls")),
     path("notifications/", include("efficiency_portal.notifications.api_urls")),
+    path("approvals/", include("approvals.api_urls")),
 ]
