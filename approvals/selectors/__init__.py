@@ -1,0 +1,1 @@
+"""Reads of approvals: permission-scoped querysets and figures."""
