@@ -177,10 +177,12 @@ class DeadlineEvent(models.Model):
         related_name="+",
         help_text=_("Empty when the system acted (the sweep)."),
     )
-    from_status = models.CharField(_("from status"), max_length=10, blank=True, default="")
-    to_status = models.CharField(_("to status"), max_length=10, blank=True, default="")
-    from_light = models.CharField(_("from light"), max_length=8, blank=True, default="")
-    to_light = models.CharField(_("to light"), max_length=8, blank=True, default="")
+    from_status = models.CharField(
+        _("from status"), max_length=10, choices=DeadlineStatus.choices, blank=True, default=""
+    )
+    to_status = models.CharField(_("to status"), max_length=10, choices=DeadlineStatus.choices, blank=True, default="")
+    from_light = models.CharField(_("from light"), max_length=8, choices=Light.choices, blank=True, default="")
+    to_light = models.CharField(_("to light"), max_length=8, choices=Light.choices, blank=True, default="")
     at = models.DateTimeField(_("at"))
     reason = models.CharField(_("why"), max_length=300, blank=True, default="")
 

@@ -25,6 +25,8 @@ def test_visitor_switches_from_chinese_to_english_and_back(page) -> None:
     page.goto("/")
     expect(html).to_have_attribute("lang", "zh-CN")
     expect(page.locator("h1")).to_have_text(headline_in("zh-hans"))
+    # Named in English for the reader who needs it, not "英语".
+    expect(page.locator('.language-switch button[value="en"]')).to_have_text("English")
 
     page.locator('.language-switch button[value="en"]').click()
     expect(html).to_have_attribute("lang", "en")
