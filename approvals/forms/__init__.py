@@ -1,0 +1,1 @@
+"""Forms of the approval pages, one module per area."""
