@@ -91,6 +91,14 @@ class TalkFlag(models.Model):
     red_cards = models.PositiveSmallIntegerField(_("red cards that month"))
     raised_at = models.DateTimeField(_("raised at"))
     held_at = models.DateTimeField(_("talk held at"), null=True, blank=True)
+    held_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     note = models.TextField(_("note"), blank=True, default="")
 
     class Meta:
@@ -101,3 +109,39 @@ class TalkFlag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.department} {self.month:%Y-%m}"
+
+
+class CardAction(models.TextChoices):
+    RAISED = "raised", _("Card raised")
+    EXPLAINED = "explained", _("Explanation submitted")
+    ACCEPTED = "accepted", _("Explanation accepted")
+    REJECTED = "rejected", _("Explanation rejected")
+
+
+class CardEvent(models.Model):
+    """One row per change of a card: who, from which explanation status to which, when, why."""
+
+    card = models.ForeignKey(Card, verbose_name=_("card"), on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=12, choices=CardAction.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Empty when the system acted."),
+    )
+    from_status = models.CharField(_("from"), max_length=12, choices=ExplanationStatus.choices, blank=True, default="")
+    to_status = models.CharField(_("to"), max_length=12, choices=ExplanationStatus.choices, blank=True, default="")
+    at = models.DateTimeField(_("at"))
+    reason = models.TextField(_("why"), blank=True, default="")
+
+    class Meta:
+        verbose_name = _("card event")
+        verbose_name_plural = _("card events")
+        ordering = ["card", "at", "id"]
+        indexes = [models.Index(fields=["card", "at"], name="approvals_cardevent_card_at")]
+
+    def __str__(self) -> str:
+        return f"{self.card_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
