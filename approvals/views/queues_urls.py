@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+"""Pages: queues and statistics."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from approvals.views import queues
+
+urlpatterns = [
+    path("queue/", queues.my_queue, name="my_queue"),
+    path("queue/department/", queues.department_queue, name="department_queue"),
+]
