@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 
 import factory
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.utils import timezone
@@ -17,8 +18,13 @@ from efficiency_portal.org.roles import ROLE_CACHE_ATTR
 TEST_PASSWORD = "Test!pass-2026"
 
 
-@functools.cache
 def hashed_test_password() -> str:
+    # Hashed once per hasher: a test that switches PASSWORD_HASHERS must not get a hash its successors cannot check.
+    return _hashed_with(settings.PASSWORD_HASHERS[0])
+
+
+@functools.cache
+def _hashed_with(hasher: str) -> str:
     return make_password(TEST_PASSWORD)
 
 

@@ -26,12 +26,6 @@ def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: 
     return dt.datetime(year, month, day, hour, minute, second, tzinfo=SHANGHAI)
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings) -> None:
-    # Users are made by the dozen here; the production hasher's slowness proves nothing in these tests.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def calendar(db) -> None:
     """The official 2025 and 2026 schedules (National Day 2025, Spring Festival 2026 with their make-up days)."""
