@@ -1,0 +1,245 @@
+"""Pre-aggregated daily figures (DailyCaseStat), recomputed set-based for the given local days.
+
+What each counter means, per (local day, department, item):
+
+- ``received``: cases submitted that day; ``accepted``: cases accepted that day (by a clerk or by law);
+  ``refused``: cases not accepted, by the day of the decision; ``supplement_notices``: one-time notices issued.
+- ``finished`` and its split ``finished_early`` / ``finished_on_time`` / ``finished_late``: case clocks
+  (supervision Deadline of kind ``case``) finished that day, by their outcome.
+- ``warned``: case clocks and pre-review clocks that got their first warning (yellow or red) that day — a case
+  counts once per clock, on the day its clock first left green.
+- ``working_days_total``: for the cases finished that day, the working days their case clock actually ran — the
+  working days after its start up to and including the finishing day, by the portal's calendar, minus the working
+  days it stood paused for special procedures. ``average working days`` divides it by ``finished``.
+
+All counters but the last come from one ``INSERT ... SELECT ... GROUP BY`` over a ``UNION ALL`` of ORM querysets.
+Working days need the calendar, which lives in Python: they are computed per group of finished clocks sharing
+(finishing day, department, item, starting day) — far fewer groups than cases — and written with one bulk update.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import connections, models, router, transaction
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value, When
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from approvals.models import Case, CaseStatus, DailyCaseStat, SupplementNotice
+from approvals.services.common import CASE_CLOCK, PRE_REVIEW_CLOCK
+from efficiency_portal.supervision.models import Deadline, DeadlineStatus, Outcome, Warning
+from efficiency_portal.workdays.calendar import get_calendar
+
+COUNTERS = [
+    "received",
+    "accepted",
+    "refused",
+    "supplement_notices",
+    "finished",
+    "finished_on_time",
+    "finished_early",
+    "finished_late",
+    "warned",
+]
+
+
+def _local_tz() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def _bounds(days: list[dt.date]) -> tuple[dt.datetime, dt.datetime]:
+    tz = _local_tz()
+    first = dt.datetime.combine(min(days), dt.time.min, tzinfo=tz)
+    after = dt.datetime.combine(max(days) + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    return first, after
+
+
+def _is_contiguous(days: list[dt.date]) -> bool:
+    return (max(days) - min(days)).days + 1 == len(days)
+
+
+def _zero() -> Value:
+    return Value(0, output_field=IntegerField())
+
+
+def _one() -> Value:
+    return Value(1, output_field=IntegerField())
+
+
+def _part(queryset: QuerySet, moment: str, dept, item, days: list[dt.date], **counts) -> QuerySet:
+    """Rows (day, dept, itm, <every counter>) of one source: one row per counted event, 0 or 1 per counter."""
+    first, after = _bounds(days)
+    rows = queryset.filter(**{f"{moment}__gte": first, f"{moment}__lt": after}).annotate(
+        day=TruncDate(moment, tzinfo=_local_tz())
+    )
+    if not _is_contiguous(days):
+        rows = rows.filter(day__in=days)
+    values = {name: counts.get(name, _zero()) for name in COUNTERS}
+    return rows.order_by().values(day=F("day"), dept=dept, itm=item, **values)
+
+
+def _case_of(outer: str, field: str) -> Subquery:
+    return Subquery(Case.objects.filter(pk=OuterRef(outer)).values(field)[:1])
+
+
+def _outcome(outcome: str) -> models.Case:
+    return models.Case(When(outcome=outcome, then=_one()), default=_zero(), output_field=IntegerField())
+
+
+def _finished_clocks() -> QuerySet[Deadline]:
+    return Deadline.objects.filter(
+        content_type=ContentType.objects.get_for_model(Case),
+        kind=CASE_CLOCK,
+        status=DeadlineStatus.FINISHED,
+    )
+
+
+def _parts(days: list[dt.date]) -> list[QuerySet]:
+    case_type = ContentType.objects.get_for_model(Case)
+    earlier = Warning.objects.filter(deadline=OuterRef("deadline"), raised_at__lt=OuterRef("raised_at"))
+    first_warnings = Warning.objects.filter(
+        deadline__content_type=case_type, deadline__kind__in=[CASE_CLOCK, PRE_REVIEW_CLOCK]
+    ).filter(~Exists(earlier))
+    return [
+        _part(Case.objects.all(), "submitted_at", F("department_id"), F("item_id"), days, received=_one()),
+        _part(Case.objects.all(), "accepted_at", F("department_id"), F("item_id"), days, accepted=_one()),
+        _part(
+            Case.objects.filter(status=CaseStatus.REFUSED),
+            "decided_at",
+            F("department_id"),
+            F("item_id"),
+            days,
+            refused=_one(),
+        ),
+        _part(
+            SupplementNotice.objects.all(),
+            "issued_at",
+            F("case__department_id"),
+            F("case__item_id"),
+            days,
+            supplement_notices=_one(),
+        ),
+        _part(
+            _finished_clocks(),
+            "finished_at",
+            _case_of("object_id", "department_id"),
+            _case_of("object_id", "item_id"),
+            days,
+            finished=_one(),
+            finished_on_time=_outcome(Outcome.ON_TIME),
+            finished_early=_outcome(Outcome.EARLY),
+            finished_late=_outcome(Outcome.LATE),
+        ),
+        _part(
+            first_warnings,
+            "raised_at",
+            _case_of("deadline__object_id", "department_id"),
+            _case_of("deadline__object_id", "item_id"),
+            days,
+            warned=_one(),
+        ),
+    ]
+
+
+def _insert_sums(parts: list[QuerySet]) -> int:
+    """``INSERT INTO dailycasestat SELECT day, dept, itm, SUM(...) FROM (part UNION ALL part ...) GROUP BY ...``.
+
+    Like ``common.bulk.insert_from_select``, but over a union of querysets with a GROUP BY on top, which the ORM
+    cannot express as one queryset.
+    """
+    alias = router.db_for_write(DailyCaseStat)
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    selects, params = [], []
+    for part in parts:
+        sql, part_params = part.query.get_compiler(connection=connection).as_sql()
+        selects.append(sql)
+        params.extend(part_params)
+    meta = DailyCaseStat._meta
+    target = ["day", "department", "item", *COUNTERS, "working_days_total"]
+    columns = ", ".join(quote(meta.get_field(name).column) for name in target)
+    sums = ", ".join(f"SUM(parts.{quote(name)})" for name in COUNTERS)
+    keys = f"parts.{quote('day')}, parts.{quote('dept')}, parts.{quote('itm')}"
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({columns}) "
+        f"SELECT {keys}, {sums}, 0 FROM ({' UNION ALL '.join(selects)}) AS parts "
+        f"WHERE parts.{quote('dept')} IS NOT NULL AND parts.{quote('itm')} IS NOT NULL "
+        f"GROUP BY {keys}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return max(cursor.rowcount, 0)
+
+
+def _fill_working_days(days: list[dt.date]) -> int:
+    """Working days used by the cases finished on ``days``, summed per row; returns the rows updated."""
+    tz = _local_tz()
+    first, after = _bounds(days)
+    groups = (
+        _finished_clocks()
+        .filter(finished_at__gte=first, finished_at__lt=after)
+        .annotate(
+            day=TruncDate("finished_at", tzinfo=tz),
+            start_day=TruncDate("started_at", tzinfo=tz),
+            dept=_case_of("object_id", "department_id"),
+            itm=_case_of("object_id", "item_id"),
+        )
+        .order_by()
+        .values("day", "start_day", "dept", "itm")
+        .annotate(clocks=Count("id"), paused=Sum("paused_days"))
+    )
+    wanted = set(days)
+    calendar = get_calendar()
+    totals: dict[tuple[dt.date, int, int], int] = defaultdict(int)
+    for group in groups:
+        day, start = _as_date(group["day"]), _as_date(group["start_day"])
+        if day not in wanted or group["dept"] is None or group["itm"] is None:
+            continue
+        ran = calendar.working_days_between(start, day) * group["clocks"] - (group["paused"] or 0)
+        totals[(day, group["dept"], group["itm"])] += max(ran, 0)
+    if not totals:
+        return 0
+    rows = list(
+        DailyCaseStat.objects.filter(day__in={key[0] for key in totals}, finished__gt=0).only(
+            "id", "day", "department_id", "item_id"
+        )
+    )
+    for row in rows:
+        row.working_days_total = totals.get((row.day, row.department_id, row.item_id), 0)
+    DailyCaseStat.objects.bulk_update(rows, ["working_days_total"], batch_size=2000)
+    return len(rows)
+
+
+def _as_date(value: dt.date | str) -> dt.date:
+    # SQLite returns the truncated dates of grouped rows as text.
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+def default_days(now: dt.datetime | None = None) -> list[dt.date]:
+    today = timezone.localdate(now or timezone.now())
+    return [today - dt.timedelta(days=1), today]
+
+
+def refresh_daily_stats(days: Iterable[dt.date] | None = None) -> int:
+    """Recompute the daily figures of ``days`` (local dates; default yesterday and today); returns rows written.
+
+    Idempotent: the rows of those days are deleted and rebuilt in one transaction, so readers see the old or the
+    new figures, never a half.
+    """
+    days = sorted(set(days)) if days is not None else default_days()
+    if not days:
+        return 0
+    with transaction.atomic():
+        if _is_contiguous(days):
+            DailyCaseStat.objects.filter(day__gte=days[0], day__lte=days[-1]).delete()
+        else:
+            DailyCaseStat.objects.filter(day__in=days).delete()
+        written = _insert_sums(_parts(days))
+        _fill_working_days(days)
+    return written
