@@ -17,10 +17,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Case as SqlCase
-from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Cast, Coalesce, Concat, Left
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from approvals.models import Case, CaseDepartment, CaseEvent, CaseStatus, CaseStep
@@ -33,9 +33,10 @@ from approvals.models.cards import (
     ExplanationStatus,
     TalkFlag,
 )
+from approvals.selectors.cards import month_bounds, month_start
 from approvals.services.common import CASE_CLOCK, JOINT_CLOCK, STEP_CLOCK, now_or, record_event
 from efficiency_portal.common.bulk import insert_from_select
-from efficiency_portal.org.models import Role
+from efficiency_portal.org.models import Department, Role
 from efficiency_portal.org.roles import is_supervisor
 from efficiency_portal.supervision.models import Warning, WarningLevel
 
@@ -85,20 +86,6 @@ def _portal_text(message) -> str:
         return str(message)
 
 
-def month_start(moment: dt.datetime | dt.date) -> dt.date:
-    day = timezone.localtime(moment).date() if isinstance(moment, dt.datetime) else moment
-    return day.replace(day=1)
-
-
-def _month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    following = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    tz = timezone.get_current_timezone()
-    return (
-        dt.datetime.combine(month, dt.time.min, tzinfo=tz),
-        dt.datetime.combine(following, dt.time.min, tzinfo=tz),
-    )
-
-
 def _last_id(model: type[models.Model]) -> int:
     return model.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
@@ -128,7 +115,7 @@ def _after_insert(fresh: QuerySet[Card]) -> None:
         CaseEvent,
         CASE_EVENT_FIELDS,
         fresh.values(
-            case_id=F("case_id"),
+            "case_id",
             actor_id=Cast(Value(None), models.BigIntegerField()),
             action=_text("card"),
             from_status=_text(""),
@@ -275,16 +262,19 @@ def raise_talk_flags(month: dt.date | None = None, *, now: dt.datetime | None = 
     """
     now = now_or(now)
     month = month_start(month or now)
-    start, end = _month_bounds(month)
+    start, end = month_bounds(month)
     red_cards = Card.objects.filter(level=CardLevel.RED, raised_at__gte=start, raised_at__lt=end).order_by()
     with transaction.atomic():
         before = _last_id(TalkFlag)
         inserted = insert_from_select(
             TalkFlag,
             TALK_FIELDS,
-            red_cards.values("department_id")
-            .annotate(
-                red_cards=Count("id"),
+            Department.objects.order_by()
+            .values(
+                department_id=F("id"),
+                red_cards=Count(
+                    "cards", filter=Q(cards__level=CardLevel.RED, cards__raised_at__gte=start, cards__raised_at__lt=end)
+                ),
                 month=Value(month, output_field=models.DateField()),
                 raised_at=Value(now, output_field=models.DateTimeField()),
                 note=_text(""),
@@ -352,19 +342,19 @@ def _tell_about_talks(flags: QuerySet[TalkFlag]) -> None:
         )
     # Supervisors are not related to a flag by any foreign key, so their rows come from the user table, one
     # statement per new flag: at most one flag per department and month.
-    supervisors = get_user_model().objects.filter(groups__name=Role.SUPERVISOR, is_active=True).order_by().distinct()
+    memberships = get_user_model().groups.through.objects.filter(group__name=Role.SUPERVISOR, user__is_active=True)
     for flag in flags.select_related("department"):
         text_title = f"{title_before}{flag.department.name}{title_after}"[:200]
         text_body = body.format(department=flag.department.name, count=flag.red_cards, month=f"{flag.month:%Y-%m}")
         enqueue_from_queryset(
-            supervisors.values(
-                recipient_id=F("id"),
+            memberships.order_by().values(
+                recipient_id=F("user_id"),
                 kind=_text("approvals_talk"),
                 title=_text(text_title),
                 body=_text(text_body),
                 link=_text(link),
                 urgent=Value(False, output_field=models.BooleanField()),
-                dedupe_key=Concat(_text(f"talk:{flag.pk}:"), _as_text(F("id")), output_field=models.CharField()),
+                dedupe_key=Concat(_text(f"talk:{flag.pk}:"), _as_text(F("user_id")), output_field=models.CharField()),
             )
         )
 
