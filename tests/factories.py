@@ -377,3 +377,63 @@ class ItemFactory(factory.django.DjangoModelFactory):
             ItemStep.objects.create(
                 item=self, code=code, name=str(StepCode(code).label), limit_days=days, sort_order=order
             )
+
+
+# --- Approvals: processing ---------------------------------------------------------------------------------------
+
+_case_numbers = iter(range(1, 10**9))
+
+
+def make_accepted_case(
+    item=None,
+    *,
+    accepted_at: dt.datetime | None = None,
+    clerk=None,
+    applicant=None,
+    status: str = "accepted",
+):
+    """A case accepted at ``accepted_at`` as pre-review leaves it: case clock running, steps made, accept step done."""
+    from approvals.models import Case, CaseStep, StepStatus
+    from approvals.services.common import CASE_CLOCK
+    from efficiency_portal.supervision.services import open_deadline
+
+    item = item or ItemFactory()
+    accepted_at = accepted_at or timezone.now()
+    clerk = clerk or StaffFactory(department=item.department, roles=[Role.CLERK])
+    number = next(_case_numbers)
+    case = Case.objects.create(
+        item=item,
+        department=item.department,
+        tracking_code=f"P{number:08d}",
+        tracking_secret_hash="x",
+        applicant=applicant,
+        applicant_name="李明",
+        applicant_phone="13800000000",
+        submitted_at=accepted_at,
+        materials_complete_at=accepted_at,
+        accepted_at=accepted_at,
+        first_receiver=clerk.user,
+        handler=clerk.user,
+        status=status,
+    )
+    for step in item.steps.order_by("sort_order"):
+        done = step.code == "accept"
+        CaseStep.objects.create(
+            case=case,
+            step=step,
+            status=StepStatus.DONE if done else StepStatus.WAITING,
+            handler=clerk.user if done else None,
+            started_at=accepted_at if done else None,
+            finished_at=accepted_at if done else None,
+        )
+    open_deadline(
+        case,
+        kind=CASE_CLOCK,
+        title=f"{case.tracking_code} {item.name}",
+        department=item.department,
+        responsible=clerk.user,
+        started_at=accepted_at,
+        limit_days=item.promised_limit_days,
+    )
+    return case
+

@@ -14,6 +14,7 @@ from .cases import (
     SupplementNotice,
 )
 from .catalogue import Item, ItemKind, ItemMaterial, ItemStep, StepCode, SupplementMode, Topic
+from .processing import CasePause, SpecialProcedure
 from .stats import DailyCaseStat
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "CaseDepartment",
     "CaseEvent",
     "CaseMaterial",
+    "CasePause",
     "CaseStatus",
     "CaseStep",
     "Channel",
@@ -36,6 +38,7 @@ __all__ = [
     "ItemKind",
     "ItemMaterial",
     "ItemStep",
+    "SpecialProcedure",
     "StepCode",
     "StepStatus",
     "SupplementMode",
