@@ -1,3 +1,12 @@
-from django.urls import path  # noqa: F401
+"""API: catalogue."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from approvals.api import catalogue as views
+
+urlpatterns: list = [
+    path("items/", views.ItemListView.as_view(), name="item_list"),
+    path("items/<slug:code>/", views.ItemDetailView.as_view(), name="item_detail"),
+    path("items/<slug:code>/steps/", views.ItemStepsView.as_view(), name="item_steps"),
+    path("items/<slug:code>/publish/", views.ItemPublishView.as_view(), name="item_publish"),
+]
