@@ -437,3 +437,38 @@ def make_accepted_case(
     )
     return case
 
+
+# --- Approvals: intake -------------------------------------------------------------------------------------------
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def pdf_upload(name: str = "材料.pdf"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
+
+
+def make_intake_desk(item, **staff_kwargs):
+    """The item's department with an intake post (综合受理岗): returns (clerk A, clerk B)."""
+    clerk = StaffFactory(department=item.department, roles=[Role.CLERK], **staff_kwargs)
+    backup = StaffFactory(department=item.department, roles=[Role.CLERK])
+    PostFactory(department=item.department, name="综合受理岗", holder=clerk, backup=backup)
+    return clerk, backup
+
+
+def submit_online(item, *, applicant=None, at=None, files=None, phone: str = "13912345678", **kwargs):
+    """An online application through the intake service with every required material; returns (case, secret)."""
+    from approvals.services.intake import submit_application
+
+    if files is None:
+        files = {m.pk: [pdf_upload(f"{m.name}.pdf")] for m in item.materials.filter(required=True)}
+    return submit_application(
+        item,
+        applicant=applicant,
+        applicant_name=kwargs.pop("applicant_name", "王芳"),
+        applicant_phone=phone,
+        files=files,
+        at=at,
+        **kwargs,
+    )

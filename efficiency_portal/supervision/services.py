@@ -49,6 +49,7 @@ __all__ = [
     "open_deadline",
     "pause_deadline",
     "recompute_due_dates",
+    "restart_deadline",
     "resume_deadline",
     "sweep_deadlines",
 ]
@@ -245,6 +246,52 @@ def resume_deadline(deadline: Deadline, actor, at: dt.datetime | None = None) ->
             reason=str(_("%(days)d working days added") % {"days": days}),
         )
         lower_lights(Deadline.objects.filter(pk=current.pk), timezone.now(), actor)
+    return _fresh(current)
+
+
+def restart_deadline(deadline: Deadline, actor, at: dt.datetime | None = None, *, reason: str = "") -> Deadline:
+    """Start a paused clock again from zero at ``at`` (e.g. the pre-review window after missing materials came).
+
+    The earlier run is forgotten: no days paused, no extension, the full limit counted from ``at``.
+    """
+    at = _now(at)
+    with transaction.atomic():
+        current = _fresh(deadline)
+        if current.status != DeadlineStatus.PAUSED:
+            raise ValidationError({"status": _("Only a paused deadline can be restarted.")})
+        _close_pause(current, at, actor)
+        plan = schedule(at, current.limit_days, current.yellow_days)
+        updated = Deadline.objects.filter(
+            pk=current.pk, status=DeadlineStatus.PAUSED, paused_since=current.paused_since
+        ).update(
+            status=DeadlineStatus.OPEN,
+            started_at=at,
+            paused_since=None,
+            paused_days=0,
+            extension_days=0,
+            extended_at=None,
+            extension_reason="",
+            due_at=plan.due_at,
+            due_provisional=plan.provisional,
+            yellow_from=plan.yellow_from,
+            light=Light.GREEN,
+            previous_light=current.light,
+            updated_at=timezone.now(),
+        )
+        if not updated:
+            raise _stale()
+        text = _("Restarted: the full limit counts again from this day")
+        _event(
+            current,
+            EventAction.RESUMED,
+            actor,
+            at,
+            from_status=DeadlineStatus.PAUSED,
+            to_status=DeadlineStatus.OPEN,
+            from_light=current.light,
+            to_light=Light.GREEN,
+            reason=f"{text}: {reason.strip()}" if reason.strip() else str(text),
+        )
     return _fresh(current)
 
 

@@ -1,0 +1,15 @@
+"""Celery tasks of approvals: thin wrappers around the services. Each area keeps its own section below."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+# --- Intake -----------------------------------------------------------------------------------------------------
+
+
+@shared_task(name="approvals.auto_accept_overdue", ignore_result=True)
+def auto_accept_overdue_task() -> int:
+    """Run by beat; idempotent: a case is accepted by law once, a second run finds nothing left to do."""
+    from approvals.services.intake import auto_accept_overdue
+
+    return auto_accept_overdue()
