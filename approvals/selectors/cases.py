@@ -92,6 +92,13 @@ def pending_extensions(user) -> QuerySet[ExtensionRequest]:
     )
 
 
+def case_clocks(case_ids: list[int]) -> dict[int, Deadline]:
+    """The case clock of each case in ``case_ids`` (one query)."""
+    case_type = ContentType.objects.get_for_model(Case)
+    rows = Deadline.objects.filter(content_type=case_type, object_id__in=case_ids, kind=CASE_CLOCK)
+    return {deadline.object_id: deadline for deadline in rows}
+
+
 @dataclass
 class CaseWork:
     """Everything the staff case page shows."""
