@@ -1,3 +1,15 @@
-from django.urls import path  # noqa: F401
+"""API: cards."""
 
-urlpatterns: list = []
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from approvals.api import cards
+
+router = SimpleRouter()
+router.register("cards", cards.CardViewSet, basename="card")
+router.register("talk-flags", cards.TalkFlagViewSet, basename="talk-flag")
+
+urlpatterns = [
+    *router.urls,
+    path("cases/<int:pk>/flag-refusal/", cards.FlagRefusalView.as_view(), name="case-flag-refusal"),
+]

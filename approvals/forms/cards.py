@@ -13,7 +13,23 @@ from approvals.services.cards import MIN_EXPLANATION_CHARS
 from efficiency_portal.org.models import Department
 
 
-class ExplanationForm(forms.Form):
+class StyledForm(forms.Form):
+    """Bootstrap classes on every widget, so the templates stay plain."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.RadioSelect):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = css
+
+
+class ExplanationForm(StyledForm):
     explanation = forms.CharField(
         label=_("Written explanation"),
         min_length=MIN_EXPLANATION_CHARS,
@@ -23,7 +39,7 @@ class ExplanationForm(forms.Form):
     )
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(StyledForm):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[("accept", _("Accept the explanation")), ("reject", _("Send it back to the handler"))],
@@ -44,11 +60,11 @@ class ReviewForm(forms.Form):
         return data
 
 
-class NoteForm(forms.Form):
+class NoteForm(StyledForm):
     note = forms.CharField(label=_("Note"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class TalkHeldForm(forms.Form):
+class TalkHeldForm(StyledForm):
     note = forms.CharField(
         label=_("What was said and agreed"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -62,7 +78,7 @@ def parse_month(value: str) -> dt.date:
     return dt.date(int(year), int(month), 1)
 
 
-class ReviewFilterForm(forms.Form):
+class ReviewFilterForm(StyledForm):
     department = forms.ModelChoiceField(
         label=_("Department"), queryset=Department.objects.filter(is_active=True), required=False
     )
@@ -82,7 +98,7 @@ class ReviewFilterForm(forms.Form):
         return parse_month(value) if value else None
 
 
-class MonthForm(forms.Form):
+class MonthForm(StyledForm):
     month = forms.CharField(
         label=_("Month"), required=False, validators=[MONTH_VALIDATOR], widget=forms.TextInput(attrs={"type": "month"})
     )
