@@ -13,3 +13,14 @@ def auto_accept_overdue_task() -> int:
     from approvals.services.intake import auto_accept_overdue
 
     return auto_accept_overdue()
+
+
+# --- cards ------------------------------------------------------------------------------------------------------
+
+
+@shared_task(name="approvals.sync_cards", ignore_result=True)
+def sync_cards_task() -> int:
+    """Run by beat after the deadline sweep; idempotent: a card is unique per (case, trigger, level)."""
+    from approvals.services.cards import sync_cards_from_warnings
+
+    return sync_cards_from_warnings()
