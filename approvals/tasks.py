@@ -15,6 +15,19 @@ def auto_accept_overdue_task() -> int:
     return auto_accept_overdue()
 
 
+# --- stats ------------------------------------------------------------------------------------------------------
+
+
+@shared_task(name="approvals.refresh_daily_stats", ignore_result=True)
+def refresh_daily_stats_task(days: list[str] | None = None) -> int:
+    """Run by beat every 10 minutes for yesterday and today; idempotent (the days' rows are rebuilt)."""
+    import datetime as dt
+
+    from approvals.services.stats import refresh_daily_stats
+
+    return refresh_daily_stats([dt.date.fromisoformat(day) for day in days] if days is not None else None)
+
+
 # --- cards ------------------------------------------------------------------------------------------------------
 
 

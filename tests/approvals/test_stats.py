@@ -143,3 +143,10 @@ def test_percent_rounds_half_up():
     assert figures.percent(2, 3) == Decimal("66.7")
     assert figures.percent(1, 8) == Decimal("12.5")
     assert figures.percent(5, 0) is None
+
+
+def test_refresh_task_runs_the_service(data):
+    from approvals.tasks import refresh_daily_stats_task
+
+    assert refresh_daily_stats_task.delay(days=[SEP30.isoformat(), OCT9.isoformat()]).get() == 4
+    assert DailyCaseStat.objects.filter(day=OCT9).count() == 3
