@@ -396,3 +396,17 @@ def test_talk_held_is_recorded_once_by_a_supervisor(world):
     assert flag.held_at is not None and flag.held_by == world.supervisor.user
     with pytest.raises(ValidationError):
         card_services.record_talk_held(flag, world.supervisor.user, "再次")
+
+
+@pytest.mark.django_db
+def test_periodic_task_syncs_and_is_idempotent(world):
+    from approvals.tasks import sync_cards_task
+
+    case = make_case(world.x, world.clerk_x.user)
+    case_clock(case, started=STARTED)
+    with time_machine.travel(RED_AT, tick=False):
+        sweep_deadlines()
+        assert sync_cards_task.name == "approvals.sync_cards"
+        assert sync_cards_task.delay().get() == 1
+        assert sync_cards_task.delay().get() == 0
+    assert Card.objects.filter(case=case, level=CardLevel.RED).count() == 1
