@@ -61,6 +61,7 @@ def start_joint(
     for department, _days in co_departments:
         if department.pk in seen:
             errors["co_departments"] = _("Each department may take part once, and not the lead again.")
+        seen.add(department.pk)
     with transaction.atomic():
         current = lock_case(case, (CaseStatus.PROCESSING,))
         if current.is_joint or CaseDepartment.objects.filter(case=current).exists():
@@ -68,8 +69,7 @@ def start_joint(
         remaining = remaining_working_days(current, at)
         if remaining < 1:
             errors["co_departments"] = _("The case has no working days left for a joint approval.")
-        for department, days in co_departments:
-            seen.add(department.pk)
+        for _department, days in co_departments:
             if not isinstance(days, int) or not 1 <= days <= remaining:
                 errors["co_departments"] = _(
                     "Each co-department's limit must be 1 to %(max)d working days (what remains of the case's)."
