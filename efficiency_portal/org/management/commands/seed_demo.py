@@ -12,6 +12,7 @@ DEMO_MODULES = (
     "efficiency_portal.workdays.demo",
     "efficiency_portal.org.demo",
     "efficiency_portal.supervision.demo",
+    "approvals.demo",
 )
 
 
