@@ -10,6 +10,7 @@ explanation, which a supervisor accepts or sends back.
 from __future__ import annotations
 
 import datetime as dt
+import string
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -80,6 +81,24 @@ def _url_with_id(name: str, id_expression) -> Concat:
     return Concat(_text(before), _as_text(id_expression), _text(after), output_field=models.CharField())
 
 
+def _from_template(template: str, parts: dict[str, models.Expression]) -> models.Expression:
+    """``template`` with ``{name}`` placeholders as an SQL concatenation of its text and ``parts``.
+
+    A placeholder a translation leaves out is simply not shown; an unknown one is shown as written.
+    """
+    pieces: list[models.Expression] = []
+    for literal, name, _spec, _conversion in string.Formatter().parse(template):
+        if literal:
+            pieces.append(_text(literal))
+        if name:
+            pieces.append(parts[name] if name in parts else _text("{" + name + "}"))
+    if not pieces:
+        return _text("")
+    if len(pieces) == 1:
+        return pieces[0]
+    return Concat(*pieces, output_field=models.TextField())
+
+
 def _portal_text(message) -> str:
     # Messages written by the system are stored in the portal's language, whoever triggered them.
     with translation.override(settings.LANGUAGE_CODE):
@@ -128,8 +147,6 @@ def _after_insert(fresh: QuerySet[Card]) -> None:
         ),
     )
     title = _portal_text(EXPLAIN_TITLE)
-    body_before, body_after = _portal_text(EXPLAIN_BODY).split("{code}")
-    body_middle, body_end = body_after.split("{trigger}")
     trigger_label = SqlCase(
         *[When(trigger=value, then=_text(_portal_text(label))) for value, label in CardTrigger.choices],
         default=F("trigger"),
@@ -140,13 +157,8 @@ def _after_insert(fresh: QuerySet[Card]) -> None:
             recipient_id=F("handler_id"),
             kind=_text("approvals_card"),
             title=_text(title),
-            body=Concat(
-                _text(body_before),
-                F("case__tracking_code"),
-                _text(body_middle),
-                trigger_label,
-                _text(body_end),
-                output_field=models.TextField(),
+            body=_from_template(
+                _portal_text(EXPLAIN_BODY), {"code": F("case__tracking_code"), "trigger": trigger_label}
             ),
             link=_url_with_id("approvals:card_explain", F("id")),
             urgent=Value(True, output_field=models.BooleanField()),
@@ -297,27 +309,24 @@ def raise_talk_flags(month: dt.date | None = None, *, now: dt.datetime | None = 
     return inserted
 
 
+class _Lenient(dict):
+    """Formatting values that leave an unknown placeholder as written instead of failing."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
 def _tell_about_talks(flags: QuerySet[TalkFlag]) -> None:
     from efficiency_portal.notifications.services import enqueue_from_queryset
 
     link = reverse("approvals:talk_flags")
-    title_before, title_after = _portal_text(TALK_TITLE).split("{department}")
+    title = _portal_text(TALK_TITLE)
     body = _portal_text(TALK_BODY)
-
-    def body_expression(month_text) -> Concat:
-        first, rest = body.split("{department}")
-        middle, rest = rest.split("{count}")
-        month_middle, last = rest.split("{month}")
-        return Concat(
-            _text(first),
-            F("department__name"),
-            _text(middle),
-            _as_text(F("red_cards")),
-            _text(month_middle),
-            month_text,
-            _text(last),
-            output_field=models.TextField(),
-        )
+    parts = {
+        "department": F("department__name"),
+        "count": _as_text(F("red_cards")),
+        "month": Left(_as_text(F("month")), 7),
+    }
 
     for path in ("department__head__user_id", "department__leader_in_charge__user_id"):
         enqueue_from_queryset(
@@ -326,13 +335,8 @@ def _tell_about_talks(flags: QuerySet[TalkFlag]) -> None:
             .values(
                 recipient_id=F(path),
                 kind=_text("approvals_talk"),
-                title=Left(
-                    Concat(
-                        _text(title_before), F("department__name"), _text(title_after), output_field=models.CharField()
-                    ),
-                    200,
-                ),
-                body=body_expression(Left(_as_text(F("month")), 7)),
+                title=Left(_from_template(title, parts), 200),
+                body=_from_template(body, parts),
                 link=_text(link),
                 urgent=Value(False, output_field=models.BooleanField()),
                 dedupe_key=Concat(
@@ -344,8 +348,9 @@ def _tell_about_talks(flags: QuerySet[TalkFlag]) -> None:
     # statement per new flag: at most one flag per department and month.
     memberships = get_user_model().groups.through.objects.filter(group__name=Role.SUPERVISOR, user__is_active=True)
     for flag in flags.select_related("department"):
-        text_title = f"{title_before}{flag.department.name}{title_after}"[:200]
-        text_body = body.format(department=flag.department.name, count=flag.red_cards, month=f"{flag.month:%Y-%m}")
+        values = {"department": flag.department.name, "count": flag.red_cards, "month": f"{flag.month:%Y-%m}"}
+        text_title = title.format_map(_Lenient(values))[:200]
+        text_body = body.format_map(_Lenient(values))
         enqueue_from_queryset(
             memberships.order_by().values(
                 recipient_id=F("user_id"),

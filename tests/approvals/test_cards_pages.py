@@ -95,16 +95,26 @@ def test_handler_explains_on_the_page_with_errors_next_to_the_field(world, card)
 
 
 @pytest.mark.django_db
-def test_my_cards_lists_awaiting_first(world):
+def test_my_cards_lists_awaiting_first_with_constant_queries(world, django_assert_max_num_queries):
     first = card_services.raise_card(
         make_case(world.x, world.clerk_x.user), trigger=CardTrigger.LATE_DECISION, at=at(2025, 10, 1)
     )
     card_services.raise_card(
         make_case(world.x, world.clerk_x.user), trigger=CardTrigger.WARNING, level=CardLevel.YELLOW, at=at(2025, 10, 20)
     )
-    response = client_for(world, "clerk_x").get(reverse("approvals:my_cards"))
+    client = client_for(world, "clerk_x")
+    response = client.get(reverse("approvals:my_cards"))
     cards = list(response.context["page"].object_list)
     assert cards[0] == first and len(cards) == 2
+    assert "approvals:card_explain" not in response.content.decode()
+    with django_assert_max_num_queries(10) as few:
+        client.get(reverse("approvals:my_cards"))
+    for day in range(2, 12):
+        case = make_case(world.x, world.clerk_x.user)
+        card_services.raise_card(case, trigger=CardTrigger.LATE_DECISION, at=at(2025, 10, day))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("approvals:my_cards"))
+    assert len(response.context["page"].object_list) == 12
 
 
 @pytest.mark.django_db

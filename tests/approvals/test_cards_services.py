@@ -313,6 +313,11 @@ def test_talk_flag_on_the_second_red_card_of_a_month_and_a_new_month_starts_over
     assert (flag.department, flag.month, flag.red_cards) == (world.x, dt.date(2025, 10, 1), 2)
     told = set(Notification.objects.filter(kind="approvals_talk").values_list("recipient", flat=True))
     assert told == {world.head_x.user.pk, world.leader.user.pk, world.supervisor.user.pk}
+    for user in (world.head_x.user, world.supervisor.user):
+        note = Notification.objects.get(kind="approvals_talk", recipient=user)
+        assert "市市场监管局" in note.title
+        assert "市市场监管局" in note.body and "2025-10" in note.body and "2" in note.body
+        assert note.link == reverse("approvals:talk_flags")
 
     # Local midnight: 00:30 on Nov 1 in Shanghai belongs to November.
     card_services.raise_card(third, trigger=CardTrigger.LATE_DECISION, at=at(2025, 11, 1, 0, 30))
@@ -410,3 +415,14 @@ def test_periodic_task_syncs_and_is_idempotent(world):
         assert sync_cards_task.delay().get() == 1
         assert sync_cards_task.delay().get() == 0
     assert Card.objects.filter(case=case, level=CardLevel.RED).count() == 1
+
+
+@pytest.mark.django_db
+def test_templates_survive_a_translation_that_drops_or_invents_placeholders():
+    from django.db.models import F
+
+    department = DepartmentFactory(name="市税务局")
+    expression = card_services._from_template("{department} 卡需要说明 {unknown}", {"department": F("name")})
+    text = Department.objects.filter(pk=department.pk).annotate(t=expression).values_list("t", flat=True).get()
+    assert text == "市税务局 卡需要说明 {unknown}"
+    assert "{month}" in "{department} {month}".format_map(card_services._Lenient({"department": "x"}))
