@@ -303,3 +303,24 @@ def test_restart_deadline_only_from_paused(item, desk):
     case, _ = submit_online(item)
     with pytest.raises(ValidationError):
         restart_deadline(clock(case, PRE_REVIEW_CLOCK), None)
+
+
+def test_notice_tells_applicant_with_account(item, desk):
+    clerk, _ = desk
+    applicant = CitizenFactory()
+    case, _ = submit_online(item, applicant=applicant)
+    optional = item.materials.get(required=False)
+    intake.issue_supplement_notice(case, clerk.user, missing=[optional], note="请补充平面图")
+    note = Notification.objects.get(recipient=applicant, kind="approvals.notice")
+    assert optional.name in note.body and "请补充平面图" in note.body
+
+
+def test_auto_accept_task_runs_the_service(item, desk):
+    from approvals.tasks import auto_accept_overdue_task
+
+    case, _ = submit_online(item, at=at(2025, 9, 1, 9))
+    with time_machine.travel(at(2025, 9, 10, 18), tick=False):
+        auto_accept_overdue_task.delay()
+        auto_accept_overdue_task.delay()
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.ACCEPTED
+    assert CaseEvent.objects.filter(case=case, action="auto_accepted").count() == 1
