@@ -9,11 +9,12 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db.models import Case as SqlCase
-from django.db.models import IntegerField, Q, QuerySet, Value, When
+from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from approvals.models.cards import Card, CardLevel, ExplanationStatus, TalkFlag
+from approvals.models import Case, CaseStatus
+from approvals.models.cards import Card, CardLevel, CardTrigger, ExplanationStatus, TalkFlag
 from efficiency_portal.org.models import Department, Role
 from efficiency_portal.org.roles import has_role, is_staff_member, is_supervisor
 from efficiency_portal.supervision.selectors import supervised_departments
@@ -147,4 +148,32 @@ def keyset_page(queryset: QuerySet[Card], cursor: str | None, size: int = PAGE_S
         queryset = queryset.filter(Q(raised_at__lt=raised_at) | Q(raised_at=raised_at, pk__lt=pk))
     items = list(queryset[: size + 1])
     next_cursor = encode_cursor(items[size - 1]) if len(items) > size else None
+    return KeysetPage(items[:size], next_cursor)
+
+
+# --- refused cases, for supervisors to check the reasons -----------------------------------------------------------
+
+
+def refused_cases() -> QuerySet[Case]:
+    """Cases not accepted, newest decision first, each marked when a supervisor already flagged it."""
+    flagged = Card.objects.filter(case=OuterRef("pk"), trigger=CardTrigger.REFUSAL_WITHOUT_REASON)
+    return (
+        Case.objects.filter(status=CaseStatus.REFUSED, decided_at__isnull=False)
+        .select_related("item", "department", "handler")
+        .annotate(flagged=Exists(flagged))
+    )
+
+
+def encode_case_cursor(case: Case) -> str:
+    raw = f"{case.decided_at.isoformat()}|{case.pk}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def refused_page(queryset: QuerySet[Case], cursor: str | None, size: int = PAGE_SIZE) -> KeysetPage:
+    queryset = queryset.order_by("-decided_at", "-id")
+    if cursor:
+        decided_at, pk = decode_cursor(cursor)
+        queryset = queryset.filter(Q(decided_at__lt=decided_at) | Q(decided_at=decided_at, pk__lt=pk))
+    items = list(queryset[: size + 1])
+    next_cursor = encode_case_cursor(items[size - 1]) if len(items) > size else None
     return KeysetPage(items[:size], next_cursor)

@@ -184,8 +184,19 @@ def flag_refusal(request: HttpRequest, pk: int) -> HttpResponse:
                 _errors_to_form(form, error)
             else:
                 messages.success(request, _("A red card was raised for the handler."))
-                return redirect("approvals:card_review_list")
+                return redirect("approvals:refused_cases")
         status = 400
     flagged = case.cards.filter(trigger="refusal_without_reason").exists()
     context = {"case": case, "form": form, "flagged": flagged, "refused": refused}
     return render(request, "approvals/cards/flag_refusal.html", context, status=status)
+
+
+@login_required
+def refused_cases(request: HttpRequest) -> HttpResponse:
+    _require_supervisor(request)
+    try:
+        page = selectors.refused_page(selectors.refused_cases(), request.GET.get("cursor"))
+    except ValidationError as error:
+        context = {"page": None, "error": error.message_dict["cursor"][0]}
+        return render(request, "approvals/cards/refused_cases.html", context, status=400)
+    return render(request, "approvals/cards/refused_cases.html", {"page": page})

@@ -275,3 +275,48 @@ def test_api_talk_flags_and_flag_refusal(world):
     running = make_case(world.x, world.clerk_x.user)
     response = supervisor.post(reverse("approvals_api:case-flag-refusal", args=[running.pk]), {"note": "x"})
     assert response.status_code == 400 and "case" in response.json()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", MATRIX)
+def test_refused_cases_list_for_supervisors_only(world, who):
+    response = client_for(world, who).get(reverse("approvals:refused_cases"))
+    expected = {"anonymous": 302, "supervisor": 200, "admin": 200}.get(who, 403)
+    assert status_of(response) == expected
+
+
+@pytest.mark.django_db
+def test_refused_cases_list_marks_flagged_pages_by_keyset_and_keeps_queries_constant(
+    world, django_assert_max_num_queries
+):
+    from approvals.models import Case
+
+    def refuse(n: int) -> list:
+        cases = [make_case(world.x, world.clerk_x.user, status=CaseStatus.REFUSED) for _ in range(n)]
+        for day, case in enumerate(cases, start=1):
+            Case.objects.filter(pk=case.pk).update(decided_at=at(2025, 10, day), decision_reason="材料不全")
+        return cases
+
+    cases = refuse(3)
+    make_case(world.x, world.clerk_x.user)  # not refused: not listed
+    card_services.flag_refusal_without_reason(cases[0], world.supervisor.user, "理由不成立")
+    client = client_for(world, "supervisor")
+    url = reverse("approvals:refused_cases")
+    with django_assert_max_num_queries(10) as few:
+        response = client.get(url)
+    rows = response.context["page"].items
+    assert [case.pk for case in rows] == [cases[2].pk, cases[1].pk, cases[0].pk]
+    assert [case.flagged for case in rows] == [False, False, True]
+    Case.objects.filter(pk__in=[c.pk for c in refuse(20)]).update(decided_at=at(2025, 9, 1))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    assert len(response.context["page"].items) == 23
+    assert client.get(url, {"cursor": "bad"}).status_code == 400
+
+    from approvals.selectors import cards as selectors
+
+    first = selectors.refused_page(selectors.refused_cases(), None, size=10)
+    second = selectors.refused_page(selectors.refused_cases(), first.next_cursor, size=10)
+    third = selectors.refused_page(selectors.refused_cases(), second.next_cursor, size=10)
+    seen = [c.pk for c in first.items + second.items + third.items]
+    assert len(seen) == len(set(seen)) == 23 and third.next_cursor is None
