@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from approvals.models import (
@@ -142,6 +145,17 @@ def finish_step(step: CaseStep, actor, at: dt.datetime, opinion: str = "") -> No
 def hand_over(deadline: Deadline | None, handler, actor, reason: str) -> None:
     if deadline is not None and deadline.status in RUNNING_CLOCK and deadline.responsible_id != handler.pk:
         clock.change_responsible(deadline, handler, actor, reason)
+
+
+def public(message, **params) -> str:
+    """What the applicant reads, in the portal's default language whoever acted (``message`` is lazy)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        text = str(message)
+        return (
+            text % {key: str(value) if isinstance(value, Promise) else value for key, value in params.items()}
+            if params
+            else text
+        )
 
 
 def tell_applicant(case: Case, *, key: str, title: str, body: str, urgent: bool = False) -> None:

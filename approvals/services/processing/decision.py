@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from approvals.models import (
     CardTrigger,
@@ -30,6 +31,7 @@ from .base import (
     finish_step,
     lock_case,
     part_clocks,
+    public,
     raise_card_for,
     require_actor,
     running_step,
@@ -70,10 +72,10 @@ def decide_case(case: Case, actor, *, approve: bool, reason: str, at: dt.datetim
                     status=StepStatus.DONE, started_at=at, finished_at=at, handler=actor, opinion=reason
                 )
         to = CaseStatus.APPROVED if approve else CaseStatus.DENIED
-        public = (
-            _("Your application was approved.")
+        public_text = (
+            public(gettext_lazy("Your application was approved."))
             if approve
-            else _("Your application was denied. Reason: %(reason)s") % {"reason": reason}
+            else public(gettext_lazy("Your application was denied. Reason: %(reason)s"), reason=reason)
         )
         updated = transition(
             current,
@@ -82,7 +84,7 @@ def decide_case(case: Case, actor, *, approve: bool, reason: str, at: dt.datetim
             action="approved" if approve else "denied",
             actor=actor,
             at=at,
-            public_text=public,
+            public_text=public_text,
             note=reason,
             decided_at=at,
             decision_reason=reason,
@@ -100,7 +102,9 @@ def decide_case(case: Case, actor, *, approve: bool, reason: str, at: dt.datetim
                 },
                 at,
             )
-        tell_applicant(updated, key="decided", title=_("Decision on your application"), body=public)
+        tell_applicant(
+            updated, key="decided", title=public(gettext_lazy("Decision on your application")), body=public_text
+        )
     return updated
 
 
@@ -146,7 +150,7 @@ def record_result(
             at=at,
             from_status=current.status,
             to_status=current.status,
-            public_text=_("The result document of your case is ready."),
+            public_text=public(gettext_lazy("The result document of your case is ready.")),
             note=licence_number,
         )
     return Case.objects.get(pk=case.pk)
@@ -186,7 +190,7 @@ def deliver_case(
             action="delivered",
             actor=actor,
             at=at,
-            public_text=_("The result was delivered to you (%(method)s).") % {"method": method},
+            public_text=public(gettext_lazy("The result was delivered to you (%(method)s)."), method=method),
             note=_("Fee charged: %(fee)s yuan") % {"fee": fee},
             delivered_at=at,
             delivery_method=method,
@@ -208,7 +212,7 @@ def deliver_case(
         tell_applicant(
             updated,
             key="delivered",
-            title=_("Result delivered"),
-            body=_("The result of your application was delivered."),
+            title=public(gettext_lazy("Result delivered")),
+            body=public(gettext_lazy("The result of your application was delivered.")),
         )
     return updated

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from approvals.models import (
     Case,
@@ -20,7 +21,7 @@ from approvals.models import (
 from approvals.services.common import now_or, record_event
 from efficiency_portal.supervision import services as clock
 
-from .base import REASON_MAX, RUNNING_CLOCK, case_clock, clean_text, lock_case, require_actor, tell_applicant
+from .base import REASON_MAX, RUNNING_CLOCK, case_clock, clean_text, lock_case, public, require_actor, tell_applicant
 
 # --- extensions ------------------------------------------------------------------------------------------------------
 
@@ -124,18 +125,19 @@ def decide_extension(
         )
         if not updated:
             raise ValidationError({"status": _("This request has already been decided.")})
-        public = ""
+        public_text = ""
         if approve:
             deadline = case_clock(current)
             if deadline is None:
                 raise ValidationError({"status": _("The case has no running time limit to extend.")})
             extended = clock.extend_deadline(deadline, request.days, request.reason, actor, at)
-            public = _(
-                "The time limit of your case was extended by %(days)d working days; it is now due by %(due)s."
-            ) % {
-                "days": request.days,
-                "due": timezone.localtime(extended.due_at).strftime("%Y-%m-%d %H:%M"),
-            }
+            public_text = public(
+                gettext_lazy(
+                    "The time limit of your case was extended by %(days)d working days; it is now due by %(due)s."
+                ),
+                days=request.days,
+                due=timezone.localtime(extended.due_at).strftime("%Y-%m-%d %H:%M"),
+            )
         record_event(
             current,
             "extension_approved" if approve else "extension_rejected",
@@ -143,9 +145,14 @@ def decide_extension(
             at=at,
             from_status=current.status,
             to_status=current.status,
-            public_text=public,
+            public_text=public_text,
             note=note,
         )
-        if public:
-            tell_applicant(current, key=f"extended:{request.pk}", title=_("Time limit extended"), body=public)
+        if public_text:
+            tell_applicant(
+                current,
+                key=f"extended:{request.pk}",
+                title=public(gettext_lazy("Time limit extended")),
+                body=public_text,
+            )
     return ExtensionRequest.objects.get(pk=request.pk)

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from approvals.models import (
     Case,
@@ -20,7 +21,7 @@ from efficiency_portal.org.models import Department, Staff
 from efficiency_portal.supervision import services as clock
 from efficiency_portal.workdays.calendar import local_date, working_days_between
 
-from .base import RUNNING_CLOCK, case_clock, clean_text, clock_of, lock_case, require_actor
+from .base import RUNNING_CLOCK, case_clock, clean_text, clock_of, lock_case, public, require_actor
 
 # --- joint approvals (并联审批) ------------------------------------------------------------------------------
 
@@ -105,8 +106,10 @@ def start_joint(
             at=at,
             from_status=current.status,
             to_status=current.status,
-            public_text=_("Your case is handled jointly by %(names)s.")
-            % {"names": ", ".join(str(part.department) for part in parts)},
+            public_text=public(
+                gettext_lazy("Your case is handled jointly by %(names)s."),
+                names=", ".join(str(part.department) for part in parts),
+            ),
         )
     return parts
 
@@ -142,7 +145,7 @@ def give_joint_opinion(
             at=at,
             from_status=current.status,
             to_status=current.status,
-            public_text=_("%(department)s has given its opinion.") % {"department": part.department},
+            public_text=public(gettext_lazy("%(department)s has given its opinion."), department=part.department),
             note=f"{_('agrees') if agreed else _('disagrees')}: {opinion}",
         )
     return CaseDepartment.objects.get(pk=part.pk)

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from approvals.models import (
     Case,
@@ -34,6 +35,7 @@ from .base import (
     hand_over,
     lock_case,
     part_clocks,
+    public,
     require_actor,
     running_step,
     staff_of,
@@ -70,7 +72,7 @@ def assign_case(case: Case, handler, actor, at: dt.datetime | None = None) -> Ca
             action="assigned",
             actor=actor,
             at=at,
-            public_text=_("Your case has been given to a handler."),
+            public_text=public(gettext_lazy("Your case has been given to a handler.")),
             note=note,
             handler=chosen.user,
         )
@@ -105,7 +107,7 @@ def complete_step(case: Case, actor, opinion: str = "", at: dt.datetime | None =
             at=at,
             from_status=current.status,
             to_status=current.status,
-            public_text=_("Step finished: %(step)s.") % {"step": step.step.name},
+            public_text=public(gettext_lazy("Step finished: %(step)s."), step=step.step.name),
             note=opinion,
         )
         start_next_step(current, current.handler or actor, actor, at)
@@ -139,10 +141,15 @@ def pause_case(
     if errors:
         raise ValidationError(errors)
     label = SpecialProcedure(procedure).label
-    public = _(
-        "Your case is paused for a special procedure (%(procedure)s): %(reason)s. It is expected to take about "
-        "%(days)d working days, which do not count towards the time limit."
-    ) % {"procedure": label, "reason": reason, "days": expected_days}
+    public_text = public(
+        gettext_lazy(
+            "Your case is paused for a special procedure (%(procedure)s): %(reason)s. It is expected to take "
+            "about %(days)d working days, which do not count towards the time limit."
+        ),
+        procedure=label,
+        reason=reason,
+        days=expected_days,
+    )
     with transaction.atomic():
         updated = transition(
             case,
@@ -151,7 +158,7 @@ def pause_case(
             action="paused",
             actor=actor,
             at=at,
-            public_text=public,
+            public_text=public_text,
             note=f"{label}: {reason}",
         )
         pause = CasePause.objects.create(
@@ -166,7 +173,9 @@ def pause_case(
         for deadline in [case_clock(updated), *part_clocks(updated)]:
             if deadline is not None and deadline.status == DeadlineStatus.OPEN:
                 clock.pause_deadline(deadline, clock_reason, actor, at)
-        tell_applicant(updated, key=f"paused:{pause.pk}", title=_("Your case is paused"), body=public)
+        tell_applicant(
+            updated, key=f"paused:{pause.pk}", title=public(gettext_lazy("Your case is paused")), body=public_text
+        )
     return updated
 
 
@@ -182,7 +191,7 @@ def resume_case(case: Case, actor, at: dt.datetime | None = None) -> Case:
             action="resumed",
             actor=actor,
             at=at,
-            public_text=_("The special procedure is over; work on your case goes on."),
+            public_text=public(gettext_lazy("The special procedure is over; work on your case goes on.")),
         )
         pause = CasePause.objects.filter(case=updated, ended_at__isnull=True).first()
         if pause is not None:
@@ -193,12 +202,16 @@ def resume_case(case: Case, actor, at: dt.datetime | None = None) -> Case:
             if deadline is not None and deadline.status == DeadlineStatus.PAUSED:
                 clock.resume_deadline(deadline, actor, at)
         due = case_clock(updated)
-        body = _("Work on your case goes on.")
+        body = public(gettext_lazy("Work on your case goes on."))
         if due is not None:
-            body = _("Work on your case goes on; it is now due by %(due)s.") % {
-                "due": timezone.localtime(due.due_at).strftime("%Y-%m-%d %H:%M")
-            }
+            body = public(
+                gettext_lazy("Work on your case goes on; it is now due by %(due)s."),
+                due=timezone.localtime(due.due_at).strftime("%Y-%m-%d %H:%M"),
+            )
         tell_applicant(
-            updated, key=f"resumed:{pause.pk if pause else at.isoformat()}", title=_("Work resumed"), body=body
+            updated,
+            key=f"resumed:{pause.pk if pause else at.isoformat()}",
+            title=public(gettext_lazy("Work resumed")),
+            body=body,
         )
     return updated
