@@ -312,3 +312,28 @@ def test_clerk_of_another_department_may_not_act():
     stranger = StaffFactory(roles=[Role.CLERK])
     with pytest.raises(PermissionDenied):
         processing.assign_case(case, case.handler, stranger.user, at=at(2025, 10, 9, 9))
+
+
+def test_from_online_application_to_delivery_with_intake():
+    """The whole run: applied online, accepted at pre-review, processed, decided, delivered; the applicant is told."""
+    from approvals.services.intake import accept_case
+    from tests.factories import make_intake_desk, submit_online
+
+    applicant = CitizenFactory()
+    item = ItemFactory(promised_limit_days=5, statutory_limit_days=10)
+    clerk, _backup = make_intake_desk(item)
+    case, _secret = submit_online(item, applicant=applicant, at=at(2025, 9, 29, 9))
+    case = accept_case(case, clerk.user, at=at(2025, 9, 30, 9))
+    assert processing.case_clock(case).due_at == at(2025, 10, 14, 17, 30)
+    case = processing.assign_case(case, clerk, clerk.user, at=at(2025, 10, 9, 9))
+    case = processing.complete_step(case, clerk.user, "符合条件", at=at(2025, 10, 10, 9))
+    case = processing.decide_case(case, clerk.user, approve=True, reason="", at=at(2025, 10, 13, 9))
+    case = processing.record_result(case, clerk.user, licence_number="JY0001", at=at(2025, 10, 13, 10))
+    case = processing.deliver_case(case, clerk.user, method="邮寄", fee_charged="0", at=at(2025, 10, 14, 9))
+    assert case.status == CaseStatus.DELIVERED
+    # Delivered on the due day, before 17:30: on time.
+    assert processing.case_clock(case).outcome == Outcome.ON_TIME
+    assert not Card.objects.filter(case=case).exists()
+    public = [text for text in case.events.order_by("at", "pk").values_list("public_text", flat=True) if text]
+    assert len(public) >= 6
+    assert Notification.objects.filter(recipient=applicant, dedupe_key=f"case:{case.pk}:delivered").exists()
