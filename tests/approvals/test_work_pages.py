@@ -246,3 +246,23 @@ def test_case_page_queries_constant_with_many_events(client, django_assert_num_q
     with django_assert_num_queries(len(few.captured_queries)):
         response = client.get(url)
     assert response.content.decode().count("备注") == 60
+
+
+def test_submitted_case_shows_pre_review_forms_and_material_links(client):
+    from approvals.services.intake import accept_case
+    from tests.factories import make_intake_desk, submit_online
+
+    item = ItemFactory()
+    clerk, _backup = make_intake_desk(item)
+    case, _secret = submit_online(item)
+    client.force_login(clerk.user)
+    page = client.get(reverse("approvals:case_work", args=[case.pk])).content.decode()
+    assert reverse("approvals:prereview_accept", args=[case.pk]) in page
+    assert reverse("approvals:prereview_notice", args=[case.pk]) in page
+    material = case.materials.first()
+    assert reverse("approvals:material_download", args=[material.pk]) in page
+    # Once accepted, the page offers the assignment instead.
+    accept_case(case, clerk.user)
+    page = client.get(reverse("approvals:case_work", args=[case.pk])).content.decode()
+    assert reverse("approvals:prereview_accept", args=[case.pk]) not in page
+    assert 'name="assign-handler"' in page
