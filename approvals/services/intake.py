@@ -27,6 +27,7 @@ from django.db.models import CharField, F, Max, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from approvals.models import (
@@ -38,6 +39,7 @@ from approvals.models import (
     Channel,
     Item,
     ItemMaterial,
+    ItemStep,
     StepCode,
     StepStatus,
     SupplementMode,
@@ -45,6 +47,7 @@ from approvals.models import (
 )
 from approvals.services.common import CASE_CLOCK, PRE_REVIEW_CLOCK, now_or, record_event, transition
 from efficiency_portal.common.uploads import validate_upload
+from efficiency_portal.notifications.services import enqueue_from_queryset, notify
 from efficiency_portal.org.models import Department, Post, Staff
 from efficiency_portal.org.selectors import route_to_available
 from efficiency_portal.supervision import services as clocks
@@ -65,7 +68,7 @@ Files = Mapping[int, Iterable[UploadedFile]]
 # --- helpers ----------------------------------------------------------------------------------------------------
 
 
-def public(message, **params) -> str:
+def public(message: str | Promise, **params: object) -> str:
     """What the applicant reads, written in the portal's default language (Chinese first) whoever acted."""
     with translation.override(settings.LANGUAGE_CODE):
         return str(message % params if params else message)
@@ -108,8 +111,6 @@ def _tell_applicant(case: Case, *, kind: str, title: str, body: str, key: str) -
     """In-app (and e-mail/SMS) message to an applicant with an account; guests read it on the tracking page."""
     if case.applicant_id is None:
         return
-    from efficiency_portal.notifications.services import notify
-
     notify(case.applicant, kind=kind, title=title, body=body, link=_case_link(case), dedupe_key=key)
 
 
@@ -347,10 +348,8 @@ def accept_case(case: Case, actor, at: dt.datetime | None = None) -> Case:
     return Case.objects.get(pk=case.pk)
 
 
-def _lay_out_steps(cases: list[Case], accepted: dict[int, tuple]) -> None:
+def _lay_out_steps(cases: list[Case], accepted: dict[int, tuple[object, dt.datetime]]) -> None:
     """The item's steps as CaseStep rows; acceptance itself is done."""
-    from approvals.models import ItemStep
-
     steps = ItemStep.objects.filter(item_id__in={c.item_id for c in cases}).order_by("sort_order", "pk")
     by_item: dict[int, list[ItemStep]] = {}
     for step in steps:
@@ -633,8 +632,6 @@ def _open_case_clocks(cases: list[Case], case_type: ContentType) -> None:
 
 
 def _tell_accepted_by_law(case_ids: list[int]) -> None:
-    from efficiency_portal.notifications.services import enqueue_from_queryset
-
     link_prefix = reverse("approvals:my_case", args=[0]).removesuffix("0/")
     rows = (
         Case.objects.filter(pk__in=case_ids, applicant__isnull=False)
