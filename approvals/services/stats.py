@@ -12,23 +12,22 @@ What each counter means, per (local day, department, item):
   working days after its start up to and including the finishing day, by the portal's calendar, minus the working
   days it stood paused for special procedures. ``average working days`` divides it by ``finished``.
 
-All counters but the last come from one ``INSERT ... SELECT ... GROUP BY`` over a ``UNION ALL`` of ORM querysets.
-Working days need the calendar, which lives in Python: they are computed per group of finished clocks sharing
-(finishing day, department, item, starting day) — far fewer groups than cases — and written with one bulk update.
+Every counter comes from one ``INSERT ... SELECT ... GROUP BY`` over a ``UNION ALL`` of ORM querysets. Working days
+need the calendar, which lives in Python: it is asked once per date for a running count of working days (an
+ordinal), and the statement joins the finishing and starting days of each clock to those ordinals.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections, models, router, transaction
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value, When
-from django.db.models.functions import TruncDate
+from django.db.models import DateField, Exists, F, IntegerField, Min, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 
 from approvals.models import Case, CaseStatus, DailyCaseStat, SupplementNotice
@@ -81,6 +80,9 @@ def _part(queryset: QuerySet, moment: str, dept, item, days: list[dt.date], **co
     if not _is_contiguous(days):
         rows = rows.filter(day__in=days)
     values = {name: counts.get(name, _zero()) for name in COUNTERS}
+    # Only finished clocks fill these two: the day the clock started and the working days it stood paused.
+    values["start_day"] = counts.get("start_day", Cast(Value(None), DateField()))
+    values["paused"] = counts.get("paused", _zero())
     return rows.order_by().values(day=F("day"), dept=dept, itm=item, **values)
 
 
@@ -135,6 +137,8 @@ def _parts(days: list[dt.date]) -> list[QuerySet]:
             finished_on_time=_outcome(Outcome.ON_TIME),
             finished_early=_outcome(Outcome.EARLY),
             finished_late=_outcome(Outcome.LATE),
+            start_day=TruncDate("started_at", tzinfo=_local_tz()),
+            paused=F("paused_days"),
         ),
         _part(
             first_warnings,
@@ -147,11 +151,32 @@ def _parts(days: list[dt.date]) -> list[QuerySet]:
     ]
 
 
-def _insert_sums(parts: list[QuerySet]) -> int:
+def _working_day_ordinals(days: list[dt.date]) -> list[tuple[dt.date, int]]:
+    """(date, working days counted from the earliest start) for every date a finished clock of ``days`` touches.
+
+    The working days a clock ran are then the difference of two ordinals, joined in SQL: the calendar is asked
+    once per date, never once per case.
+    """
+    first, after = _bounds(days)
+    earliest = (_finished_clocks().filter(finished_at__gte=first, finished_at__lt=after).aggregate(Min("started_at")))[
+        "started_at__min"
+    ]
+    if earliest is None:
+        return []
+    origin = timezone.localtime(earliest, _local_tz()).date()
+    calendar = get_calendar()
+    span = (max(days) - origin).days + 1
+    return [
+        (origin + dt.timedelta(days=n), calendar.working_days_between(origin, origin + dt.timedelta(days=n)))
+        for n in range(span)
+    ]
+
+
+def _insert_sums(parts: list[QuerySet], ordinals: list[tuple[dt.date, int]]) -> int:
     """``INSERT INTO dailycasestat SELECT day, dept, itm, SUM(...) FROM (part UNION ALL part ...) GROUP BY ...``.
 
-    Like ``common.bulk.insert_from_select``, but over a union of querysets with a GROUP BY on top, which the ORM
-    cannot express as one queryset.
+    Like ``common.bulk.insert_from_select``, but over a union of querysets with a GROUP BY on top and a join to the
+    working-day ordinals, which the ORM cannot express as one queryset.
     """
     alias = router.db_for_write(DailyCaseStat)
     connection = connections[alias]
@@ -161,64 +186,28 @@ def _insert_sums(parts: list[QuerySet]) -> int:
         sql, part_params = part.query.get_compiler(connection=connection).as_sql()
         selects.append(sql)
         params.extend(part_params)
+    # A row that matches nothing keeps VALUES non-empty when no clock finished.
+    ordinals = ordinals or [(dt.date(1900, 1, 1), 0)]
+    values = ", ".join(["(%s, %s)"] * len(ordinals))
+    ordinal_params = [value for pair in ordinals for value in pair]
     meta = DailyCaseStat._meta
     target = ["day", "department", "item", *COUNTERS, "working_days_total"]
     columns = ", ".join(quote(meta.get_field(name).column) for name in target)
     sums = ", ".join(f"SUM(parts.{quote(name)})" for name in COUNTERS)
+    ran = f"(finish.column2 - start.column2 - parts.{quote('paused')})"
+    working = f"SUM(CASE WHEN parts.{quote('start_day')} IS NULL OR {ran} < 0 THEN 0 ELSE {ran} END)"
     keys = f"parts.{quote('day')}, parts.{quote('dept')}, parts.{quote('itm')}"
     sql = (
         f"INSERT INTO {quote(meta.db_table)} ({columns}) "
-        f"SELECT {keys}, {sums}, 0 FROM ({' UNION ALL '.join(selects)}) AS parts "
+        f"SELECT {keys}, {sums}, {working} FROM ({' UNION ALL '.join(selects)}) AS parts "
+        f"LEFT JOIN (VALUES {values}) AS finish ON finish.column1 = parts.{quote('day')} "
+        f"LEFT JOIN (VALUES {values}) AS start ON start.column1 = parts.{quote('start_day')} "
         f"WHERE parts.{quote('dept')} IS NOT NULL AND parts.{quote('itm')} IS NOT NULL "
         f"GROUP BY {keys}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [*params, *ordinal_params, *ordinal_params])
         return max(cursor.rowcount, 0)
-
-
-def _fill_working_days(days: list[dt.date]) -> int:
-    """Working days used by the cases finished on ``days``, summed per row; returns the rows updated."""
-    tz = _local_tz()
-    first, after = _bounds(days)
-    groups = (
-        _finished_clocks()
-        .filter(finished_at__gte=first, finished_at__lt=after)
-        .annotate(
-            day=TruncDate("finished_at", tzinfo=tz),
-            start_day=TruncDate("started_at", tzinfo=tz),
-            dept=_case_of("object_id", "department_id"),
-            itm=_case_of("object_id", "item_id"),
-        )
-        .order_by()
-        .values("day", "start_day", "dept", "itm")
-        .annotate(clocks=Count("id"), paused=Sum("paused_days"))
-    )
-    wanted = set(days)
-    calendar = get_calendar()
-    totals: dict[tuple[dt.date, int, int], int] = defaultdict(int)
-    for group in groups:
-        day, start = _as_date(group["day"]), _as_date(group["start_day"])
-        if day not in wanted or group["dept"] is None or group["itm"] is None:
-            continue
-        ran = calendar.working_days_between(start, day) * group["clocks"] - (group["paused"] or 0)
-        totals[(day, group["dept"], group["itm"])] += max(ran, 0)
-    if not totals:
-        return 0
-    rows = list(
-        DailyCaseStat.objects.filter(day__in={key[0] for key in totals}, finished__gt=0).only(
-            "id", "day", "department_id", "item_id"
-        )
-    )
-    for row in rows:
-        row.working_days_total = totals.get((row.day, row.department_id, row.item_id), 0)
-    DailyCaseStat.objects.bulk_update(rows, ["working_days_total"], batch_size=2000)
-    return len(rows)
-
-
-def _as_date(value: dt.date | str) -> dt.date:
-    # SQLite returns the truncated dates of grouped rows as text.
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
 
 
 def default_days(now: dt.datetime | None = None) -> list[dt.date]:
@@ -240,6 +229,5 @@ def refresh_daily_stats(days: Iterable[dt.date] | None = None) -> int:
             DailyCaseStat.objects.filter(day__gte=days[0], day__lte=days[-1]).delete()
         else:
             DailyCaseStat.objects.filter(day__in=days).delete()
-        written = _insert_sums(_parts(days))
-        _fill_working_days(days)
+        written = _insert_sums(_parts(days), _working_day_ordinals(days))
     return written
