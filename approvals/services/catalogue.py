@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from approvals.models import Item, ItemKind, ItemMaterial, ItemStep, StepCode
 from approvals.selectors.catalogue import can_manage_department, can_manage_item
+from efficiency_portal.audit.actions import register_action_labels
 from efficiency_portal.audit.services import record
 from efficiency_portal.common.uploads import validate_upload
 
@@ -44,6 +45,22 @@ ITEM_FIELDS = (
     "online",
     "supplement_mode",
 )
+# Page paths below /items/ that an item code may not take.
+RESERVED_CODES = frozenset({"manage", "new"})
+
+register_action_labels(
+    {
+        "approvals.item_create": _("Approval item created"),
+        "approvals.item_update": _("Approval item changed"),
+        "approvals.item_publish": _("Approval item published"),
+        "approvals.item_unpublish": _("Approval item taken back to a draft"),
+        "approvals.material_create": _("Required material added"),
+        "approvals.material_update": _("Required material changed"),
+        "approvals.material_delete": _("Required material removed"),
+        "approvals.steps_update": _("Procedure steps changed"),
+    }
+)
+
 # The disclosures (七公开) that must be filled in before an item is shown to the public.
 DISCLOSURE_FIELDS = ("legal_basis", "procedure", "conditions", "complaint_channel")
 
@@ -58,6 +75,8 @@ def validate_item_values(values: Mapping[str, Any], *, steps_total: int = 0) -> 
     """Raise a ValidationError by field for limits and fees that do not fit together."""
     errors: dict[str, list] = {}
     kind = values.get("kind") or ItemKind.PROMISED
+    if values.get("code") in RESERVED_CODES:
+        errors.setdefault("code", []).append(_("This code is reserved; choose another."))
     statutory = values.get("statutory_limit_days")
     promised = values.get("promised_limit_days")
     if statutory is not None and statutory < 0:

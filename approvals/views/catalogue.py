@@ -153,6 +153,28 @@ def item_materials_view(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def material_edit_view(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    item = _managed_item(request, code)
+    material = get_object_or_404(ItemMaterial, pk=pk, item=item)
+    initial = {"name": material.name, "description": material.description, "required": material.required}
+    form = MaterialForm(request.POST or None, request.FILES or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.save_material(request.user, item, material=material, **form.cleaned_data)
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("The material was saved."))
+                return redirect("approvals:item_materials", code=item.code)
+        status = 400
+    context = {"item": item, "material": material, "form": form}
+    return render(request, "approvals/catalogue/material_form.html", context, status=status)
+
+
+@login_required
 @require_POST
 def material_delete_view(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     item = _managed_item(request, code)

@@ -11,6 +11,7 @@ urlpatterns: list = [
     path("items/<slug:code>/", views.item_guide_view, name="item_guide"),
     path("items/<slug:code>/edit/", views.item_edit_view, name="item_edit"),
     path("items/<slug:code>/materials/", views.item_materials_view, name="item_materials"),
+    path("items/<slug:code>/materials/<int:pk>/", views.material_edit_view, name="material_edit"),
     path("items/<slug:code>/materials/<int:pk>/delete/", views.material_delete_view, name="material_delete"),
     path("items/<slug:code>/steps/", views.item_steps_view, name="item_steps"),
     path("items/<slug:code>/publish/", views.item_publish_view, name="item_publish"),

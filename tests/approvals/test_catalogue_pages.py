@@ -332,3 +332,33 @@ def test_manager_previews_a_draft(client, city):
     response = client.get(reverse("approvals:item_guide", args=["draft"]))
     assert response.status_code == 200
     assert response.context["item"].code == "draft" and not response.context["item"].is_published
+
+
+def test_guide_links_to_online_application_only_for_online_items(client, city):
+    text = client.get(reverse("approvals:item_guide", args=["food"])).content.decode()
+    assert f'href="{reverse("approvals:apply", args=["food"])}"' in text
+    Item.objects.filter(code="food").update(online=False)
+    text = client.get(reverse("approvals:item_guide", args=["food"])).content.decode()
+    assert reverse("approvals:apply", args=["food"]) not in text
+
+
+def test_reserved_code_is_refused(client, city):
+    client.force_login(make_head(city["building"]).user)
+    response = client.post(reverse("approvals:item_create"), form_data(None, city["building"], code="manage"))
+    assert response.status_code == 400 and "code" in response.context["form"].errors
+
+
+def test_material_edit_changes_required_mark_and_refuses_others(client, city):
+    item = city["draft"]
+    material = item.materials.get(name="营业执照")
+    url = reverse("approvals:material_edit", args=[item.code, material.pk])
+    client.force_login(make_head(city["market"]).user)
+    assert client.post(url, {"name": "改掉"}).status_code == 403
+    client.force_login(make_head(city["building"]).user)
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"name": ""}).status_code == 400
+    assert client.post(url, {"name": "营业执照副本", "description": "加盖公章"}).status_code == 302
+    material.refresh_from_db()
+    assert (material.name, material.description, material.required) == ("营业执照副本", "加盖公章", False)
+    other = city["food"].materials.first()
+    assert client.get(reverse("approvals:material_edit", args=[item.code, other.pk])).status_code == 404
