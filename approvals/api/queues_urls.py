@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+"""API: queues."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from approvals.api import queues
+
+urlpatterns = [
+    path("queue/", queues.MyQueueView.as_view(), name="my_queue"),
+    path("queue/department/<slug:code>/", queues.DepartmentQueueView.as_view(), name="department_queue"),
+]

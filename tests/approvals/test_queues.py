@@ -247,3 +247,24 @@ def test_queue_pages_constant_queries(client, world, django_assert_max_num_queri
         response = client.get(reverse("approvals:department_queue"))
     assert response.status_code == 200
     assert response.content.decode().count("light light-yellow") == min(rows, queues.QUEUE_PAGE_SIZE)
+
+
+def test_queue_api(client, world):
+    red = make_case(world["item_x"], handler=world["clerk"], light=Light.RED)
+    green = make_case(world["item_x"], handler=world["clerk"], light=Light.GREEN)
+    make_case(world["item_y"], handler=world["clerk_y"], light=Light.RED)
+    url = reverse("approvals_api:my_queue")
+    assert client.get(url).status_code in (401, 403)
+    client.force_login(CitizenFactory())
+    assert client.get(url).status_code == 403
+    client.force_login(world["clerk"])
+    data = client.get(url).json()
+    assert [row["id"] for row in data["results"]] == [red.pk, green.pk]
+    assert data["results"][0]["light"] == "red" and data["next_cursor"] is None
+    assert client.get(url, {"light": "purple"}).status_code == 400
+    assert client.get(url, {"cursor": "%%%"}).status_code == 400
+    dept_url = reverse("approvals_api:department_queue", args=["dept-y"])
+    assert client.get(dept_url).status_code == 403
+    client.force_login(world["head_y"])
+    assert [row["applicant_name"] for row in client.get(dept_url).json()["results"]] == ["李四"]
+    assert client.get(reverse("approvals_api:department_queue", args=["dept-x"])).status_code == 403
