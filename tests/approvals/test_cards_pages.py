@@ -307,6 +307,7 @@ def test_refused_cases_list_marks_flagged_pages_by_keyset_and_keeps_queries_cons
     rows = response.context["page"].items
     assert [case.pk for case in rows] == [cases[2].pk, cases[1].pk, cases[0].pk]
     assert [case.flagged for case in rows] == [False, False, True]
+    assert reverse("approvals:case_work", args=[cases[2].pk]) in response.content.decode()
     Case.objects.filter(pk__in=[c.pk for c in refuse(20)]).update(decided_at=at(2025, 9, 1))
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url)
