@@ -18,7 +18,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Case as SqlCase
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Cast, Coalesce, Concat, Left
 from django.urls import reverse
 from django.utils import translation
@@ -209,6 +209,8 @@ def _warning_cards(kind: str, case_id, model: type[models.Model], now: dt.dateti
     """Card rows for the warnings on deadlines of ``kind`` whose subject is a ``model`` row."""
     return (
         Warning.objects.filter(
+            # A deadline may outlive its subject (the generic relation does not cascade): skip those.
+            Exists(model.objects.filter(pk=OuterRef("deadline__object_id"))),
             deadline__kind=kind,
             deadline__content_type=ContentType.objects.get_for_model(model),
             raised_at__lte=now,
@@ -256,10 +258,19 @@ def sync_cards_from_warnings(now: dt.datetime | None = None) -> int:
             (JOINT_CLOCK, joint_case, CaseDepartment),
         ):
             inserted += insert_from_select(Card, CARD_FIELDS, _warning_cards(kind, case_id, model, now))
+        months = {month_start(now)}
         if inserted:
             # Only the cards of these triggers: a direct card raised meanwhile has had its own follow-up.
-            _after_insert(Card.objects.filter(id__gt=before, trigger__in=[CardTrigger.WARNING, CardTrigger.OVERDUE]))
-        raise_talk_flags(month_start(now), now=now)
+            fresh = Card.objects.filter(id__gt=before, trigger__in=[CardTrigger.WARNING, CardTrigger.OVERDUE])
+            _after_insert(fresh)
+            # A warning raised late on the last day of a month counts for that month, even when synced after it.
+            earliest = fresh.filter(level=CardLevel.RED).aggregate(earliest=Min("raised_at"))["earliest"]
+            month = month_start(earliest) if earliest else month_start(now)
+            while month < month_start(now):
+                months.add(month)
+                month = (month + dt.timedelta(days=32)).replace(day=1)
+        for month in sorted(months):
+            raise_talk_flags(month, now=now)
     return inserted
 
 

@@ -426,3 +426,22 @@ def test_templates_survive_a_translation_that_drops_or_invents_placeholders():
     text = Department.objects.filter(pk=department.pk).annotate(t=expression).values_list("t", flat=True).get()
     assert text == "市税务局 卡需要说明 {unknown}"
     assert "{month}" in "{department} {month}".format_map(card_services._Lenient({"department": "x"}))
+
+
+@pytest.mark.django_db
+def test_warnings_of_deleted_subjects_are_skipped_and_month_end_cards_count_for_their_month(world):
+    gone = make_case(world.x, world.clerk_x.user)
+    step = CaseStep.objects.create(case=gone, step=gone.item.steps.get(code="review"))
+    case_clock(gone, started=STARTED, kind=STEP_CLOCK, subject=step)
+    step.delete()
+    # Two cases of x overdue by Oct 31 late evening, synced only on Nov 1: October's talk flag.
+    for _ in range(2):
+        case = make_case(world.x, world.clerk_x.user)
+        case_clock(case, started=at(2025, 10, 24, 10), limit=5)
+    with time_machine.travel(at(2025, 10, 31, 18), tick=False):
+        sweep_deadlines()
+    with time_machine.travel(at(2025, 11, 1, 0, 5), tick=False):
+        assert card_services.sync_cards_from_warnings() == 2
+    assert not Card.objects.filter(case=gone).exists()
+    flag = TalkFlag.objects.get()
+    assert (flag.department, flag.month, flag.red_cards) == (world.x, dt.date(2025, 10, 1), 2)
