@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -307,6 +308,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*"),
         "options": {"expires": 55},
     },
+    "auto-accept-overdue": {
+        "task": "approvals.auto_accept_overdue",
+        "schedule": crontab(minute="*/10"),
+        "options": {"expires": 540},
+    },
     "send-outbox": {
         "task": "notifications.send_outbox",
         "schedule": env_int("OUTBOX_INTERVAL_SECONDS", 5),
@@ -316,7 +322,11 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- REST API
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        # Integrations send "Authorization: Token <key>"; keys are issued in the admin or with drf_create_token.
+        "rest_framework.authentication.TokenAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
@@ -331,6 +341,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a choice field named "kind"; give each choice set its own schema name.
+    "ENUM_NAME_OVERRIDES": {
+        "DepartmentKindEnum": "efficiency_portal.org.models.Department.Kind",
+        "SpecialDayKindEnum": "efficiency_portal.workdays.models.SpecialDay.Kind",
+        "UserKindEnum": "efficiency_portal.accounts.models.User.Kind",
+        "ItemKindEnum": "approvals.models.catalogue.ItemKind",
+    },
 }
 
 LOGGING = {
