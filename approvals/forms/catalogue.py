@@ -15,9 +15,14 @@ TEXT_INPUT = {"class": "form-control"}
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     department = forms.ModelChoiceField(
-        label=_("Department"), required=False, queryset=Department.objects.filter(is_active=True)
+        label=_("Department"),
+        required=False,
+        queryset=Department.objects.filter(is_active=True),
+        empty_label=_("All departments"),
     )
-    topic = forms.ModelChoiceField(label=_("Topic"), required=False, queryset=Topic.objects.all())
+    topic = forms.ModelChoiceField(
+        label=_("Topic"), required=False, queryset=Topic.objects.all(), empty_label=_("All topics")
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
