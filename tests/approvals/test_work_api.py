@@ -211,3 +211,17 @@ def test_joint_approval_by_api_lists_the_parts(api, office):
     )
     assert response.status_code == 200
     assert {part["department"] for part in response.json()["parts"]} == {case.department_id, other.pk}
+
+
+def test_integrations_authenticate_with_a_token(office):
+    from rest_framework.authtoken.models import Token
+
+    case = office["case"]
+    token = Token.objects.create(user=office["clerk_x"])
+    client = APIClient()
+    assert client.get(url("case-detail", case.pk)).status_code == 403
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = client.get(url("case-detail", case.pk))
+    assert response.status_code == 200 and response.json()["tracking_code"] == case.tracking_code
+    client.credentials(HTTP_AUTHORIZATION="Token not-a-key")
+    assert client.get(url("case-detail", case.pk)).status_code in (401, 403)
