@@ -102,6 +102,13 @@ class ItemAdmin(ReadOnlyAdmin):
         actions.pop("delete_selected", None)
         return actions
 
+    def save_model(self, request: HttpRequest, obj: Item, form, change: bool) -> None:
+        # Every field is read-only here; an item changes on the catalogue pages, where it is validated and audited.
+        return None
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        return None
+
     @admin.action(description=_("Publish the selected items"))
     def publish(self, request: HttpRequest, queryset: QuerySet[Item]) -> None:
         _toggle(request, queryset, publish=True)
