@@ -9,11 +9,12 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from approvals.models import Item, Topic
+from approvals.models import Item, ItemMaterial, Topic
 from approvals.selectors import catalogue as selectors
 from approvals.services import catalogue as services
 from efficiency_portal.org.models import Department
@@ -22,6 +23,8 @@ from .catalogue_serializers import (
     ItemDetailSerializer,
     ItemListSerializer,
     ItemWriteSerializer,
+    MaterialInputSerializer,
+    MaterialSerializer,
     PublishInputSerializer,
     StepsInputSerializer,
 )
@@ -162,3 +165,35 @@ class ItemPublishView(APIView):
             raise service_errors(error) from error
         fresh = selectors.guide_items().get(pk=item.pk)
         return Response(ItemDetailSerializer(fresh, context={"request": request}).data)
+
+
+class ItemMaterialsView(APIView):
+    """Add a material to an item (multipart when it carries a sample file, checked by its content)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(request=MaterialInputSerializer, responses={201: MaterialSerializer})
+    def post(self, request: Request, code: str) -> Response:
+        item = get_object_or_404(Item, code=code)
+        if not selectors.can_manage_item(request.user, item):
+            return Response({"detail": "Forbidden."}, status=status.HTTP_403_FORBIDDEN)
+        serializer = MaterialInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            material = services.save_material(request.user, item, **serializer.validated_data)
+        except DjangoValidationError as error:
+            raise service_errors(error) from error
+        return Response(MaterialSerializer(material, context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+
+class ItemMaterialDetailView(APIView):
+    """Remove one material of an item."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, code: str, pk: int) -> Response:
+        material = get_object_or_404(ItemMaterial.objects.select_related("item"), pk=pk, item__code=code)
+        services.delete_material(request.user, material)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -94,3 +94,10 @@ class StepsInputSerializer(serializers.Serializer):
 
 class PublishInputSerializer(serializers.Serializer):
     published = serializers.BooleanField()
+
+
+class MaterialInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=150)
+    description = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    required = serializers.BooleanField(required=False, default=True)
+    sample = serializers.FileField(required=False, allow_null=True, default=None)

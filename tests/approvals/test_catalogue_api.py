@@ -150,3 +150,28 @@ def test_patch_permission_matrix(client, city, who, expected):
     assert (Item.objects.get(code="permit").name == "改名") is (expected == 200)
     create = client.post(reverse("approvals_api:item_list"), new_item(city["works"]), content_type="application/json")
     assert create.status_code == (201 if expected == 200 else 403)
+
+
+def test_materials_added_with_checked_samples_and_removed(client, city, tmp_path, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    url = reverse("approvals_api:item_materials", args=["permit"])
+    client.force_login(make_head(city["market"]).user)
+    assert client.post(url, {"name": "申请表"}).status_code == 403
+    client.force_login(make_head(city["works"]).user)
+    fake = SimpleUploadedFile("form.pdf", b"#!/bin/sh\necho hi\n", content_type="application/pdf")
+    response = client.post(url, {"name": "申请表", "sample": fake})
+    assert response.status_code == 400 and "sample" in response.json()
+    assert client.post(url, {"name": ""}).status_code == 400
+    pdf = SimpleUploadedFile("form.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    response = client.post(url, {"name": "申请表", "required": "false", "sample": pdf})
+    assert response.status_code == 201, response.content
+    material = Item.objects.get(code="permit").materials.get(name="申请表")
+    assert material.required is False and material.sample
+    detail = reverse("approvals_api:item_material_detail", args=["permit", material.pk])
+    assert client.delete(detail).status_code == 204
+    assert not Item.objects.get(code="permit").materials.filter(name="申请表").exists()
+    client.force_login(UserFactory())
+    other = Item.objects.get(code="permit").materials.first()
+    assert client.delete(reverse("approvals_api:item_material_detail", args=["permit", other.pk])).status_code == 403
