@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import mimetypes
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -294,3 +296,21 @@ def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("approvals:extension_requests")
     messages.error(request, _("Please correct the errors below."))
     return _extension_page(request, bound={ext.pk: form}, status=400)
+
+
+@login_required
+@require_GET
+def result_download(request: HttpRequest, pk: int) -> FileResponse:
+    """The decision document, to staff who may see the case, always as an attachment."""
+    case = selectors.case_for_staff(request.user, pk)
+    if not case.result_document:
+        raise Http404
+    try:
+        handle = case.result_document.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    name = f"{case.tracking_code}{PurePath(case.result_document.name).suffix}"
+    response = FileResponse(handle, as_attachment=True, filename=name)
+    response["Content-Type"] = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -37,6 +37,22 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    """Uploaded files go to a directory of this test, not the portal's private media."""
+    from django.core.files.storage import storages
+
+    private = settings.STORAGES["private"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {**private, "OPTIONS": {**private["OPTIONS"], "location": str(tmp_path)}},
+    }
+    storages._storages.pop("private", None)
+    yield
+    storages._storages.pop("private", None)
+
+
 TZ = ZoneInfo("Asia/Shanghai")
 
 

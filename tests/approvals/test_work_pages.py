@@ -24,6 +24,22 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    """Uploaded files go to a directory of this test, not the portal's private media."""
+    from django.core.files.storage import storages
+
+    private = settings.STORAGES["private"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {**private, "OPTIONS": {**private["OPTIONS"], "location": str(tmp_path)}},
+    }
+    storages._storages.pop("private", None)
+    yield
+    storages._storages.pop("private", None)
+
+
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = dt.datetime(2025, 10, 9, 10, tzinfo=TZ)
 
@@ -266,3 +282,26 @@ def test_submitted_case_shows_pre_review_forms_and_material_links(client):
     page = client.get(reverse("approvals:case_work", args=[case.pk])).content.decode()
     assert reverse("approvals:prereview_accept", args=[case.pk]) not in page
     assert 'name="assign-handler"' in page
+
+
+def test_result_document_download_for_staff_only(client, office):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    case = office["case"]
+    processing.assign_case(case, case.handler, case.handler)
+    processing.complete_step(case, case.handler)
+    processing.decide_case(case, case.handler, approve=True, reason="")
+    pdf = SimpleUploadedFile("决定书.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    processing.record_result(case, case.handler, document=pdf)
+    url = reverse("approvals:result_download", args=[case.pk])
+    for who, status in (("citizen", 404), ("clerk_y", 404), ("clerk_x", 200), ("supervisor", 200)):
+        client.force_login(office[who])
+        response = client.get(url)
+        assert response.status_code == status
+        if status == 200:
+            assert response["Content-Disposition"].startswith("attachment")
+            assert response["Content-Type"] == "application/pdf"
+            assert b"".join(response.streaming_content).startswith(b"%PDF")
+    client.force_login(office["clerk_x"])
+    page = client.get(reverse("approvals:case_work", args=[case.pk])).content.decode()
+    assert url in page
