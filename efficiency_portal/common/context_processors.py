@@ -14,7 +14,9 @@ from efficiency_portal.org.roles import is_staff_member, user_roles
 
 ANYONE = "anyone"
 SIGNED_IN = "signed_in"
+CITIZEN = "citizen"
 STAFF = "staff"
+SUPERVISING = (Role.SUPERVISOR, Role.DEPARTMENT_HEAD, Role.LEADER, Role.ADMINISTRATOR)
 
 
 @dataclass(frozen=True)
@@ -24,42 +26,89 @@ class NavItem:
     audience: tuple[str, ...]
 
 
-NAVIGATION: tuple[NavItem, ...] = (
-    NavItem(_("Departments"), "org:department_list", (ANYONE,)),
-    NavItem(_("Working-day calendar"), "workdays:calendar", (ANYONE,)),
-    NavItem(_("My warnings"), "supervision:my_warnings", (STAFF,)),
-    NavItem(_("Away notices"), "org:away_notice_list", (STAFF,)),
-    NavItem(_("Staff directory"), "org:staff_directory", (STAFF, Role.SUPERVISOR)),
-    NavItem(_("A/B posts"), "org:post_manage", (Role.DEPARTMENT_HEAD, Role.ADMINISTRATOR)),
-    NavItem(
-        _("Deadlines"),
-        "supervision:deadline_list",
-        (Role.SUPERVISOR, Role.DEPARTMENT_HEAD, Role.LEADER, Role.ADMINISTRATOR),
+@dataclass(frozen=True)
+class NavGroup:
+    """A menu of the navigation bar; a group with one visible item shows as a plain link."""
+
+    label: str | Promise
+    items: tuple[NavItem, ...]
+
+
+NAVIGATION: tuple[NavGroup, ...] = (
+    NavGroup(
+        _("Public services"),
+        (
+            NavItem(_("Service guides"), "approvals:catalogue", (ANYONE,)),
+            NavItem(_("Track an application"), "approvals:track", (ANYONE,)),
+            NavItem(_("My applications"), "approvals:my_cases", (CITIZEN,)),
+            NavItem(_("Departments"), "org:department_list", (ANYONE,)),
+            NavItem(_("Working-day calendar"), "workdays:calendar", (ANYONE,)),
+        ),
     ),
-    NavItem(_("Calendar management"), "workdays:manage", (Role.ADMINISTRATOR,)),
-    NavItem(_("Audit log"), "audit:event_list", (Role.SUPERVISOR, Role.ADMINISTRATOR)),
+    NavGroup(
+        _("My work"),
+        (
+            NavItem(_("My queue"), "approvals:my_queue", (STAFF,)),
+            NavItem(_("My warnings"), "supervision:my_warnings", (STAFF,)),
+            NavItem(_("My cards"), "approvals:my_cards", (STAFF,)),
+            NavItem(_("Extension requests"), "approvals:extension_requests", (Role.LEADER,)),
+            NavItem(_("Away notices"), "org:away_notice_list", (STAFF,)),
+            NavItem(_("Staff directory"), "org:staff_directory", (STAFF, Role.SUPERVISOR)),
+        ),
+    ),
+    NavGroup(
+        _("Supervision"),
+        (
+            NavItem(_("Department queue"), "approvals:department_queue", SUPERVISING),
+            NavItem(_("Deadlines"), "supervision:deadline_list", SUPERVISING),
+            NavItem(_("Case statistics"), "approvals:statistics", SUPERVISING),
+            NavItem(_("Explanations to review"), "approvals:card_review_list", (Role.SUPERVISOR,)),
+            NavItem(_("Talk flags"), "approvals:talk_flags", SUPERVISING),
+            NavItem(_("Cases not accepted"), "approvals:refused_cases", (Role.SUPERVISOR,)),
+            NavItem(_("Audit log"), "audit:event_list", (Role.SUPERVISOR, Role.ADMINISTRATOR)),
+        ),
+    ),
+    NavGroup(
+        _("Management"),
+        (
+            NavItem(_("Service items"), "approvals:item_manage", (Role.DEPARTMENT_HEAD, Role.ADMINISTRATOR)),
+            NavItem(_("A/B posts"), "org:post_manage", (Role.DEPARTMENT_HEAD, Role.ADMINISTRATOR)),
+            NavItem(_("Calendar management"), "workdays:manage", (Role.ADMINISTRATOR,)),
+        ),
+    ),
 )
 
 
-def visible_items(user) -> list[dict]:
-    roles = user_roles(user)
-    audiences = {ANYONE} | set(roles)
+def audiences_of(user) -> set[str]:
+    audiences = {ANYONE} | set(user_roles(user))
     if user.is_authenticated:
         audiences.add(SIGNED_IN)
-    if is_staff_member(user):
-        audiences.add(STAFF)
-    items = []
-    for item in NAVIGATION:
-        if audiences.isdisjoint(item.audience):
-            continue
-        try:
-            url = reverse(item.url_name)
-        except NoReverseMatch:
-            continue
-        items.append({"label": item.label, "url": url, "name": item.url_name})
-    return items
+        if is_staff_member(user):
+            audiences.add(STAFF)
+        else:
+            audiences.add(CITIZEN)
+    return audiences
+
+
+def visible_items(user) -> list[dict]:
+    """The groups and links this user may use, each group as ``{"label", "items": [{"label", "url", "name"}]}``."""
+    audiences = audiences_of(user)
+    groups = []
+    for group in NAVIGATION:
+        items = []
+        for item in group.items:
+            if audiences.isdisjoint(item.audience):
+                continue
+            try:
+                url = reverse(item.url_name)
+            except NoReverseMatch:
+                continue
+            items.append({"label": item.label, "url": url, "name": item.url_name})
+        if items:
+            groups.append({"label": group.label, "items": items})
+    return groups
 
 
 def navigation(request: HttpRequest) -> dict:
     user = request.user
-    return {"nav_items": visible_items(user), "user_roles": user_roles(user)}
+    return {"nav_groups": visible_items(user), "user_roles": user_roles(user)}

@@ -28,8 +28,13 @@ def test_staff_member_signs_in_and_out(page) -> None:
     log_in(page, staff.user.username)
     expect(logout).to_be_visible()
     expect(login_link).to_have_count(0)
-    # Staff see their own items in the navigation.
-    expect(page.locator(f'#main-nav a.nav-link[href="{reverse("supervision:my_warnings")}"]')).to_be_visible()
+    # Staff see their own items in the navigation, under "My work".
+    my_warnings = page.locator(f'#main-nav a.nav-link[href="{reverse("supervision:my_warnings")}"]')
+    expect(my_warnings).to_be_hidden()
+    page.locator("#main-nav .dropdown-toggle", has=my_warnings).or_(
+        page.locator("#main-nav .dropdown", has=my_warnings).locator(".dropdown-toggle")
+    ).first.click()
+    expect(my_warnings).to_be_visible()
 
     logout.click()
     expect(login_link).to_be_visible()
