@@ -93,7 +93,7 @@ def test_national_day_due_date_pause_extension_late_decision_and_delivery():
     review_clock = processing.clock_of(review, STEP_CLOCK)
     assert review_clock.due_at == at(2025, 10, 11, 17, 30)  # 10 October, then the make-up Saturday
 
-    # Expert review from Friday 10 to Wednesday 15 October: 11 (Sat, worked), 13, 14, 15 → 4 working days added.
+    # Expert review from Friday 10 to Tuesday 14 October: 11 (Sat, worked), 13, 14 → 3 working days added.
     case = processing.pause_case(
         case,
         clerk,
@@ -111,11 +111,11 @@ def test_national_day_due_date_pause_extension_late_decision_and_delivery():
     pause = CasePause.objects.get(case=case)
     assert pause.expected_days == 3 and pause.procedure == SpecialProcedure.EXPERT_REVIEW
 
-    case = processing.resume_case(case, clerk, at=at(2025, 10, 15, 9))
+    case = processing.resume_case(case, clerk, at=at(2025, 10, 14, 9))
     clock = processing.case_clock(case)
-    assert clock.paused_days == 4
-    assert clock.due_at == at(2025, 10, 20, 17, 30)
-    assert CasePause.objects.get(case=case).ended_at == at(2025, 10, 15, 9)
+    assert clock.paused_days == 3
+    assert clock.due_at == at(2025, 10, 17, 17, 30)  # 14 October + 15, 16, 17
+    assert CasePause.objects.get(case=case).ended_at == at(2025, 10, 14, 9)
 
     # Extension of 3 working days, approved by the leader in charge: moves the due date once.
     leader = leader_of(case.department)
@@ -123,7 +123,7 @@ def test_national_day_due_date_pause_extension_late_decision_and_delivery():
     processing.decide_extension(request, leader.user, True, at=at(2025, 10, 16, 10))
     clock = processing.case_clock(case)
     assert clock.extension_days == 3
-    assert clock.due_at == at(2025, 10, 23, 17, 30)
+    assert clock.due_at == at(2025, 10, 22, 17, 30)  # 20, 21, 22
     second = processing.request_extension  # a second extension is refused: the clock was extended once
     with pytest.raises(ValidationError) as error:
         second(case, clerk, 1, "再次延期", at=at(2025, 10, 17, 9))
