@@ -25,6 +25,7 @@ from approvals.models.cards import (
     TalkFlag,
 )
 from approvals.services import cards as card_services
+from approvals.services.cards import _sql as card_sql
 from approvals.services.common import CASE_CLOCK, JOINT_CLOCK, PRE_REVIEW_CLOCK, STEP_CLOCK
 from efficiency_portal.accounts.models import User
 from efficiency_portal.notifications.models import Notification
@@ -422,10 +423,10 @@ def test_templates_survive_a_translation_that_drops_or_invents_placeholders():
     from django.db.models import F
 
     department = DepartmentFactory(name="市税务局")
-    expression = card_services._from_template("{department} 卡需要说明 {unknown}", {"department": F("name")})
+    expression = card_sql._from_template("{department} 卡需要说明 {unknown}", {"department": F("name")})
     text = Department.objects.filter(pk=department.pk).annotate(t=expression).values_list("t", flat=True).get()
     assert text == "市税务局 卡需要说明 {unknown}"
-    assert "{month}" in "{department} {month}".format_map(card_services._Lenient({"department": "x"}))
+    assert "{month}" in "{department} {month}".format_map(card_sql._Lenient({"department": "x"}))
 
 
 @pytest.mark.django_db
