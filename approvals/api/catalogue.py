@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
@@ -89,7 +89,7 @@ class ItemListView(generics.ListCreateAPIView):
     @extend_schema(request=ItemWriteSerializer, responses={201: ItemDetailSerializer})
     def post(self, request: Request) -> Response:
         if not selectors.may_manage_any(request.user):
-            return Response({"detail": "Forbidden."}, status=status.HTTP_403_FORBIDDEN)
+            raise PermissionDenied
         serializer = ItemWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
@@ -112,14 +112,14 @@ class ItemDetailView(APIView):
     def get(self, request: Request, code: str) -> Response:
         item = selectors.item_for_guide(code, request.user)
         if item is None:
-            return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
+            raise NotFound
         return Response(ItemDetailSerializer(item, context={"request": request}).data)
 
     @extend_schema(request=ItemWriteSerializer, responses=ItemDetailSerializer)
     def patch(self, request: Request, code: str) -> Response:
         item = get_object_or_404(Item, code=code)
         if not selectors.can_manage_item(request.user, item):
-            return Response({"detail": "Forbidden."}, status=status.HTTP_403_FORBIDDEN)
+            raise PermissionDenied
         serializer = ItemWriteSerializer(item, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         try:
@@ -177,7 +177,7 @@ class ItemMaterialsView(APIView):
     def post(self, request: Request, code: str) -> Response:
         item = get_object_or_404(Item, code=code)
         if not selectors.can_manage_item(request.user, item):
-            return Response({"detail": "Forbidden."}, status=status.HTTP_403_FORBIDDEN)
+            raise PermissionDenied
         serializer = MaterialInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
