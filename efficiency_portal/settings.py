@@ -308,6 +308,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*"),
         "options": {"expires": 55},
     },
+    # After each sweep has raised its warnings, turn those on case clocks into cards.
+    "sync-cards": {
+        "task": "approvals.sync_cards",
+        "schedule": crontab(minute="*"),
+        "options": {"expires": 55},
+    },
     "auto-accept-overdue": {
         "task": "approvals.auto_accept_overdue",
         "schedule": crontab(minute="*/10"),
