@@ -1,4 +1,7 @@
-"""Figures read from DailyCaseStat only (never from the cases): by department, by item, by month.
+"""Figures read from the pre-aggregated rows only (never from the cases): by department, by item, by month.
+
+A period's whole months come from MonthlyCaseStat and its partial months from DailyCaseStat, so the work is bounded
+by months × items and does not grow with the number of cases.
 
 Rates are Decimal percentages with one decimal, ``None`` when their base is 0:
 
@@ -18,10 +21,11 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from approvals.models import DailyCaseStat, Item
+from approvals.models.stats import MonthlyCaseStat
 from efficiency_portal.org.models import Department, Role
 from efficiency_portal.org.roles import has_role, is_supervisor
 from efficiency_portal.supervision.selectors import supervised_departments
@@ -103,8 +107,59 @@ def _sums() -> dict:
     return {name: Sum(name) for name in COUNT_FIELDS}
 
 
-def _period(start: dt.date, end: dt.date) -> QuerySet[DailyCaseStat]:
-    return DailyCaseStat.objects.filter(day__gte=start, day__lte=end)
+def _next_month(month: dt.date) -> dt.date:
+    return (month + dt.timedelta(days=32)).replace(day=1)
+
+
+def _sources(start: dt.date, end: dt.date) -> list[tuple[QuerySet, str]]:
+    """Querysets covering [start, end]: whole months from MonthlyCaseStat, the partial edges from DailyCaseStat.
+
+    Each comes with the name of its date column. At most two queries, whatever the period's length.
+    """
+    first_whole = start if start.day == 1 else _next_month(start)
+    after_end = end + dt.timedelta(days=1)
+    after_whole = after_end.replace(day=1)
+    if first_whole >= after_whole:
+        return [(DailyCaseStat.objects.filter(day__gte=start, day__lte=end), "day")]
+    sources: list[tuple[QuerySet, str]] = [
+        (MonthlyCaseStat.objects.filter(month__gte=first_whole, month__lt=after_whole), "month")
+    ]
+    edges = Q(pk__in=[])
+    if start < first_whole:
+        edges |= Q(day__gte=start, day__lt=first_whole)
+    if after_whole < after_end:
+        edges |= Q(day__gte=after_whole, day__lte=end)
+    if start < first_whole or after_whole < after_end:
+        sources.append((DailyCaseStat.objects.filter(edges), "day"))
+    return sources
+
+
+def _summed(start: dt.date, end: dt.date, group: str | None = None, **filters) -> dict:
+    """Counters summed over the period, per ``group`` (a column, or "month"), or in total under the key None."""
+    result: dict = {}
+    for queryset, date_column in _sources(start, end):
+        rows = queryset.filter(**filters).order_by()
+        if group is None:
+            grouped = [{"key": None, **rows.aggregate(**_sums())}]
+        elif group == "month":
+            key = TruncMonth(date_column) if date_column == "day" else F("month")
+            grouped = rows.annotate(key=key).values("key").annotate(**_sums())
+        else:
+            grouped = rows.annotate(key=F(group)).values("key").annotate(**_sums())
+        for row in grouped:
+            key = _as_month(row["key"]) if group == "month" else row["key"]
+            target = result.setdefault(key, dict.fromkeys(COUNT_FIELDS, 0))
+            for name in COUNT_FIELDS:
+                target[name] += row[name] or 0
+    return result
+
+
+def _as_month(value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value[:10])
+    return value
 
 
 def statistics_departments(user) -> QuerySet[Department]:
@@ -126,14 +181,7 @@ def may_read_statistics(user) -> bool:
 
 def figures_by_department(start: dt.date, end: dt.date, departments: QuerySet[Department]) -> list[Figures]:
     """One row per department of ``departments`` (those without figures too), in the usual order."""
-    sums = {
-        row["department_id"]: row
-        for row in _period(start, end)
-        .filter(department__in=departments)
-        .values("department_id")
-        .annotate(**_sums())
-        .order_by()
-    }
+    sums = _summed(start, end, "department_id", department__in=departments)
     return [
         Figures.from_row(sums.get(department.pk, {}), label=department.name, key=department.code)
         for department in departments.order_by("sort_order", "name").only("id", "code", "name")
@@ -149,16 +197,13 @@ def total(rows: list[Figures], label: str = "") -> Figures:
 
 
 def department_figures(department: Department, start: dt.date, end: dt.date) -> Figures:
-    row = _period(start, end).filter(department=department).aggregate(**_sums())
+    row = _summed(start, end, None, department=department).get(None, {})
     return Figures.from_row(row, label=department.name, key=department.code)
 
 
 def figures_by_item(department: Department, start: dt.date, end: dt.date) -> list[Figures]:
     """One row per item of ``department`` that has figures in the period or is published."""
-    sums = {
-        row["item_id"]: row
-        for row in _period(start, end).filter(department=department).values("item_id").annotate(**_sums()).order_by()
-    }
+    sums = _summed(start, end, "item_id", department=department)
     items = Item.objects.filter(department=department).only("id", "code", "name", "is_published").order_by("name")
     return [
         Figures.from_row(sums.get(item.pk, {}), label=item.name, key=item.code)
@@ -181,17 +226,8 @@ def months_between(start: dt.date, end: dt.date) -> list[dt.date]:
 
 def monthly_trend(department: Department | None, start: dt.date, end: dt.date) -> list[Figures]:
     """One row per month from ``start`` to ``end`` (empty months included), for one department or all."""
-    rows = _period(start, end)
-    if department is not None:
-        rows = rows.filter(department=department)
-    sums = {}
-    for row in rows.annotate(month=TruncMonth("day")).values("month").annotate(**_sums()).order_by():
-        month = row["month"]
-        if isinstance(month, dt.datetime):
-            month = month.date()
-        elif isinstance(month, str):
-            month = dt.date.fromisoformat(month[:10])
-        sums[month] = row
+    filters = {"department": department} if department is not None else {}
+    sums = _summed(start, end, "month", **filters)
     return [
         Figures.from_row(sums.get(month, {}), label=f"{month:%Y-%m}", key=month) for month in months_between(start, end)
     ]

@@ -26,12 +26,26 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections, models, router, transaction
-from django.db.models import BigIntegerField, DateField, Exists, F, IntegerField, Min, OuterRef, QuerySet, Value, When
-from django.db.models.functions import Cast, TruncDate
+from django.db.models import (
+    BigIntegerField,
+    DateField,
+    Exists,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, TruncDate, TruncMonth
 from django.utils import timezone
 
 from approvals.models import Case, CaseStatus, DailyCaseStat, SupplementNotice
+from approvals.models.stats import MonthlyCaseStat
 from approvals.services.common import CASE_CLOCK, PRE_REVIEW_CLOCK
+from efficiency_portal.common.bulk import insert_from_select
 from efficiency_portal.supervision.models import Deadline, DeadlineStatus, Outcome, Warning
 from efficiency_portal.workdays.calendar import get_calendar
 
@@ -218,13 +232,50 @@ def _insert_sums(parts: list[QuerySet], ordinals: list[tuple[dt.date, int]]) -> 
         return max(cursor.rowcount, 0)
 
 
+def _months_of(days: list[dt.date]) -> list[dt.date]:
+    return sorted({day.replace(day=1) for day in days})
+
+
+def _next_month(month: dt.date) -> dt.date:
+    return (month + dt.timedelta(days=32)).replace(day=1)
+
+
+def rebuild_monthly_stats(months: Iterable[dt.date]) -> int:
+    """Rebuild the MonthlyCaseStat rows of ``months`` (any day of each) from the daily rows; returns rows written."""
+    months = sorted({month.replace(day=1) for month in months})
+    if not months:
+        return 0
+    with transaction.atomic():
+        MonthlyCaseStat.objects.filter(month__in=months).delete()
+        written = 0
+        # One statement per run of consecutive months (usually one), each a range scan of the daily rows.
+        runs: list[list[dt.date]] = []
+        for month in months:
+            if runs and _next_month(runs[-1][-1]) == month:
+                runs[-1].append(month)
+            else:
+                runs.append([month])
+        for run in runs:
+            source = (
+                DailyCaseStat.objects.filter(day__gte=run[0], day__lt=_next_month(run[-1]))
+                .annotate(month=TruncMonth("day"))
+                .values("department", "item", "month")
+                .annotate(**{name: Sum(name) for name in [*COUNTERS, "working_days_total"]})
+                .order_by()
+            )
+            fields = ["department", "item", "month", *COUNTERS, "working_days_total"]
+            written += insert_from_select(MonthlyCaseStat, fields, source)
+    return written
+
+
 def default_days(now: dt.datetime | None = None) -> list[dt.date]:
     today = timezone.localdate(now or timezone.now())
     return [today - dt.timedelta(days=1), today]
 
 
 def refresh_daily_stats(days: Iterable[dt.date] | None = None) -> int:
-    """Recompute the daily figures of ``days`` (local dates; default yesterday and today); returns rows written.
+    """Recompute the daily figures of ``days`` (local dates; default yesterday and today) and the monthly sums of
+    their months; returns the daily rows written.
 
     Idempotent: the rows of those days are deleted and rebuilt in one transaction, so readers see the old or the
     new figures, never a half.
@@ -238,4 +289,5 @@ def refresh_daily_stats(days: Iterable[dt.date] | None = None) -> int:
         else:
             DailyCaseStat.objects.filter(day__in=days).delete()
         written = _insert_sums(_parts(days), _working_day_ordinals(days))
+        rebuild_monthly_stats(_months_of(days))
     return written

@@ -12,6 +12,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from approvals.models import DailyCaseStat
+from approvals.services.stats import rebuild_monthly_stats
 from efficiency_portal.org.models import Role
 from tests.factories import CitizenFactory, DepartmentFactory, ItemFactory, StaffFactory, UserFactory, make_head
 
@@ -41,6 +42,7 @@ def world():
     )
     DailyCaseStat.objects.create(day=dt.date(2026, 3, 5), department=dept_y, item=item_y, received=5)
     DailyCaseStat.objects.create(day=dt.date(2025, 12, 31), department=dept_x, item=item_x, received=99)
+    rebuild_monthly_stats([dt.date(2025, 12, 1), dt.date(2026, 2, 1), dt.date(2026, 3, 1)])
     leader = StaffFactory(department=dept_x, roles=[Role.LEADER])
     return {
         "dept_x": dept_x,
@@ -146,9 +148,26 @@ def test_statistics_query_count_is_constant(client, world, django_assert_max_num
         dept = DepartmentFactory(code=f"extra-{n}")
         item = ItemFactory(department=dept)
         DailyCaseStat.objects.create(day=dt.date(2026, 1, 5), department=dept, item=item, received=n, finished=1)
+    rebuild_monthly_stats([dt.date(2026, 1, 1)])
     client.force_login(world["supervisor"])
     with django_assert_max_num_queries(10):
         response = client.get(reverse("approvals:statistics"), PERIOD)
     assert response.content.decode().count("/approvals/statistics/extra-") >= departments
     with django_assert_max_num_queries(13):
         assert client.get(reverse("approvals:department_statistics", args=["sx"]), PERIOD).status_code == 200
+
+
+def test_partial_months_read_the_daily_rows(world):
+    from approvals.selectors import stats as figures
+
+    x = world["dept_x"]
+    # 3 Feb alone (a partial month), Feb whole, and 31 Dec to 28 Feb (daily edge + whole Jan and Feb).
+    assert figures.department_figures(x, dt.date(2026, 2, 3), dt.date(2026, 2, 3)).received == 10
+    assert figures.department_figures(x, dt.date(2026, 2, 4), dt.date(2026, 2, 28)).received == 0
+    assert figures.department_figures(x, dt.date(2026, 2, 1), dt.date(2026, 2, 28)).received == 10
+    assert figures.department_figures(x, dt.date(2025, 12, 31), dt.date(2026, 2, 28)).received == 109
+    assert figures.department_figures(x, dt.date(2025, 12, 30), dt.date(2026, 3, 4)).received == 109
+    # The daily rows are the truth: a stale month would show here, so the refresh keeps months in step.
+    from approvals.models.stats import MonthlyCaseStat
+
+    assert MonthlyCaseStat.objects.get(month=dt.date(2026, 2, 1), department=x).finished_early == 1
