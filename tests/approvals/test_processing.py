@@ -283,6 +283,9 @@ def test_leader_rejects_with_a_note_and_approval_after_expiry_fails():
     processing.decide_extension(request, leader.user, False, note="理由不充分", at=at(2025, 10, 10, 9))
     request.refresh_from_db()
     assert request.status == ExtensionStatus.REJECTED
+    told = Notification.objects.get(recipient=case.handler, dedupe_key=f"extension:{request.pk}:decided")
+    assert told.body == "理由不充分"
+    assert Notification.objects.filter(recipient=leader.user, dedupe_key=f"extension:{request.pk}:requested").exists()
 
 
 # --- A/B routing ------------------------------------------------------------------------------------------
@@ -302,6 +305,10 @@ def test_ab_routing_gives_the_case_to_the_b_post_when_a_is_away():
     assert processing.case_clock(case).responsible == post.backup.user
     running = CaseStep.objects.get(case=case, status=StepStatus.RUNNING)
     assert running.handler == post.backup.user
+    # The B post is told of the new work, with a link to the case page.
+    told = Notification.objects.get(recipient=post.backup.user, kind="approvals.assigned")
+    assert case.tracking_code in told.title and str(case.pk) in told.link
+    assert not Notification.objects.filter(recipient=post.holder.user, kind="approvals.assigned").exists()
 
 
 def test_ab_routing_keeps_a_when_both_are_away():

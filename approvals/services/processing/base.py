@@ -158,6 +158,13 @@ def public(message, **params) -> str:
         )
 
 
+def tell_staff(recipient, *, kind: str, title: str, body: str, link: str, dedupe_key: str) -> None:
+    """A staff member's in-app notice (with e-mail/SMS when they have them), in their own working language."""
+    from efficiency_portal.notifications.services import notify
+
+    notify(recipient, kind=kind, title=str(title), body=str(body)[:1000], link=link, dedupe_key=dedupe_key)
+
+
 def tell_applicant(case: Case, *, key: str, title: str, body: str, urgent: bool = False) -> None:
     """In writing: the public timeline always, and a notification when the applicant has an account."""
     if case.applicant_id is None:

@@ -21,7 +21,17 @@ from approvals.models import (
 from approvals.services.common import now_or, record_event
 from efficiency_portal.supervision import services as clock
 
-from .base import REASON_MAX, RUNNING_CLOCK, case_clock, clean_text, lock_case, public, require_actor, tell_applicant
+from .base import (
+    REASON_MAX,
+    RUNNING_CLOCK,
+    case_clock,
+    clean_text,
+    lock_case,
+    public,
+    require_actor,
+    tell_applicant,
+    tell_staff,
+)
 
 # --- extensions ------------------------------------------------------------------------------------------------------
 
@@ -147,6 +157,15 @@ def decide_extension(
             to_status=current.status,
             public_text=public_text,
             note=note,
+        )
+        tell_staff(
+            request.requested_by,
+            kind="approvals.extension",
+            title=(_("Extension approved for case %(code)s") if approve else _("Extension rejected for case %(code)s"))
+            % {"code": current.tracking_code},
+            body=note or request.reason,
+            link=reverse("approvals:case_work", args=[current.pk]),
+            dedupe_key=f"extension:{request.pk}:decided",
         )
         if public_text:
             tell_applicant(

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -41,6 +42,7 @@ from .base import (
     staff_of,
     start_next_step,
     tell_applicant,
+    tell_staff,
 )
 
 # --- assignment and steps -----------------------------------------------------------------------------------------
@@ -84,6 +86,15 @@ def assign_case(case: Case, handler, actor, at: dt.datetime | None = None) -> Ca
         else:
             CaseStep.objects.filter(pk=running.pk).update(handler=chosen.user)
             hand_over(clock_of(running, STEP_CLOCK), chosen.user, actor, note)
+        if chosen.user_id != getattr(actor, "pk", None):
+            tell_staff(
+                chosen.user,
+                kind="approvals.assigned",
+                title=_("New case %(code)s") % {"code": updated.tracking_code},
+                body=f"{updated.item.name}: {note}",
+                link=reverse("approvals:case_work", args=[updated.pk]),
+                dedupe_key=f"case:{updated.pk}:assigned:{chosen.user_id}:{at.isoformat()}",
+            )
     return updated
 
 
