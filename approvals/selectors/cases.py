@@ -7,12 +7,14 @@ from dataclasses import dataclass, field
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from approvals.models import (
     Case,
     CaseDepartment,
     CaseEvent,
     CasePause,
+    CaseStatus,
     CaseStep,
     ExtensionRequest,
     ExtensionStatus,
@@ -22,6 +24,32 @@ from efficiency_portal.org.models import Department
 from efficiency_portal.org.roles import is_staff_member, is_supervisor
 from efficiency_portal.org.selectors import headed_department_ids
 from efficiency_portal.supervision.models import Deadline
+
+# What each action on a case's trail is called on the staff page; an unknown code is shown as it is.
+EVENT_LABELS = {
+    "submitted": _("Application received"),
+    "accepted": _("Accepted"),
+    "auto_accepted": _("Accepted by law (no pre-review in time)"),
+    "refused": _("Not accepted"),
+    "notice": _("Notice of missing materials"),
+    "supplemented": _("Materials supplemented"),
+    "assigned": _("Assigned"),
+    "step_done": _("Step finished"),
+    "paused": _("Paused for a special procedure"),
+    "resumed": _("Resumed"),
+    "extension_requested": _("Extension requested"),
+    "extension_approved": _("Extension approved"),
+    "extension_rejected": _("Extension rejected"),
+    "approved": _("Approved"),
+    "denied": _("Denied"),
+    "result_recorded": _("Result recorded"),
+    "delivered": _("Delivered"),
+    "joint_started": _("Joint approval started"),
+    "joint_opinion": _("Joint department's opinion"),
+    "card": _("Card raised"),
+    "refusal_flagged": _("Refusal flagged"),
+}
+STATUS_LABELS = dict(CaseStatus.choices)
 
 
 def unit_ids(department: Department) -> set[int]:
@@ -157,6 +185,10 @@ def case_work(case: Case) -> CaseWork:
             work.step_clocks[deadline.object_id] = deadline
         else:
             work.part_clocks[deadline.object_id] = deadline
+    for event in events:
+        event.label = EVENT_LABELS.get(event.action, event.action)
+        event.from_label = STATUS_LABELS.get(event.from_status, event.from_status)
+        event.to_label = STATUS_LABELS.get(event.to_status, event.to_status)
     for step in steps:
         step.clock = work.step_clocks.get(step.pk)
     for part in parts:

@@ -146,6 +146,8 @@ def test_timeline_shows_internal_notes_to_staff(client, office):
     client.force_login(office["clerk_x"])
     page = client.get(reverse("approvals:case_work", args=[case.pk])).content.decode()
     assert "现场勘查经营场所" in page
+    assert "Paused for a special procedure" in page or "特别程序" in page
+    assert ">paused<" not in page
     assert "Internal note" in page or "内部" in page
 
 
