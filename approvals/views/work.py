@@ -130,7 +130,7 @@ def _allowed_actions(work: selectors.CaseWork) -> list[str]:
     running = work.running_step
     if "complete-step" in names and (running is None or running.step.code in (StepCode.DECIDE, StepCode.DELIVER)):
         names.remove("complete-step")
-    if "decide" in names and work.open_parts:
+    if "decide" in names and (work.open_parts or (running is not None and running.step.code != StepCode.DECIDE)):
         names.remove("decide")
     if "joint" in names and (case.is_joint or work.parts):
         names.remove("joint")
@@ -175,7 +175,10 @@ def _render_case(
     can_act = selectors.can_act_on(request.user, work.case)
     action_forms = []
     if can_act:
-        for name in _allowed_actions(work):
+        allowed = _allowed_actions(work)
+        # A form just posted with errors stays on the page, so its errors are seen next to its fields.
+        allowed += [name for name in (bound or {}) if name in ACTIONS and name not in allowed]
+        for name in allowed:
             form = (bound or {}).get(name) or _make_form(name, work.case)
             action_forms.append(
                 {

@@ -133,6 +133,10 @@ def test_forms_shown_follow_the_state(client, office):
     assert 'name="complete-step-opinion"' in page
     assert 'name="pause-procedure"' in page
     assert 'name="extension-days"' in page
+    assert 'name="decide-approve"' not in page  # the review step runs first
+    processing.complete_step(case, case.handler, "审查通过")
+    page = client.get(reverse("approvals:case_work", args=[case.pk])).content.decode()
+    assert 'name="decide-approve"' in page and 'name="complete-step-opinion"' not in page
     # The supervisor sees the case but no forms.
     client.force_login(office["supervisor"])
     page = client.get(reverse("approvals:case_work", args=[case.pk])).content.decode()
