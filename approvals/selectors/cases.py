@@ -75,7 +75,7 @@ def staff_cases(user) -> QuerySet[Case]:
     staff = user.staff
     condition = (
         Q(handler=user)
-        | Q(department_id=staff.department_id)
+        | Q(department_id__in=unit_ids(staff.department))
         | Q(department__parent_id=staff.department_id)
         | Q(department__leader_in_charge=staff)
         | Q(department__parent__leader_in_charge=staff)

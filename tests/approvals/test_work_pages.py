@@ -311,3 +311,20 @@ def test_result_document_download_for_staff_only(client, office):
     client.force_login(office["clerk_x"])
     page = client.get(reverse("approvals:case_work", args=[case.pk])).content.decode()
     assert url in page
+
+
+def test_window_clerk_of_the_bureau_sees_and_works_its_cases(client, office):
+    from tests.factories import WindowFactory
+
+    case = office["case"]
+    window = WindowFactory(parent=case.department)
+    window_clerk = StaffFactory(department=window, roles=[Role.CLERK]).user
+    other_window_clerk = StaffFactory(department=WindowFactory(), roles=[Role.CLERK]).user
+    client.force_login(window_clerk)
+    assert client.get(reverse("approvals:case_work", args=[case.pk])).status_code == 200
+    response = client.post(
+        reverse("approvals:case_action", args=[case.pk, "assign"]), {"assign-handler": case.handler.staff.pk}
+    )
+    assert response.status_code == 302
+    client.force_login(other_window_clerk)
+    assert client.get(reverse("approvals:case_work", args=[case.pk])).status_code == 404
