@@ -314,6 +314,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*"),
         "options": {"expires": 55},
     },
+    # The statistics pages read daily figures; today's and yesterday's are recomputed set-based.
+    "refresh-daily-stats": {
+        "task": "approvals.refresh_daily_stats",
+        "schedule": crontab(minute="*/10"),
+        "options": {"expires": 540},
+    },
     "auto-accept-overdue": {
         "task": "approvals.auto_accept_overdue",
         "schedule": crontab(minute="*/10"),
