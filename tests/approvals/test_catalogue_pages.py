@@ -239,9 +239,10 @@ def form_data(item: Item | None, department, **overrides) -> dict:
     return data | overrides
 
 
-def test_create_and_edit_through_the_form(client, city):
+def test_create_and_edit_through_the_form(client, city, settings):
     head = make_head(city["building"]).user
     login(client, head)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the assertions read the English messages
     response = client.post(reverse("approvals:item_create"), form_data(None, city["building"]))
     assert response.status_code == 302
     item = Item.objects.get(code="new-item")
@@ -282,8 +283,9 @@ def test_head_cannot_create_in_another_department(client, city):
     assert not Item.objects.filter(code="new-item").exists()
 
 
-def test_steps_page_refuses_steps_over_the_promise(client, city):
+def test_steps_page_refuses_steps_over_the_promise(client, city, settings):
     login(client, make_head(city["building"]).user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the assertions read the English messages
     item = city["draft"]  # promised 8
     url = reverse("approvals:item_steps", args=[item.code])
     data = {"steps-TOTAL_FORMS": "2", "steps-INITIAL_FORMS": "0"}

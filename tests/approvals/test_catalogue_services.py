@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from approvals.models import Item, ItemKind, ItemStep
 from approvals.services import catalogue as services
@@ -14,6 +15,14 @@ from approvals.services.catalogue import StepSpec
 from efficiency_portal.audit.models import AuditEvent
 from efficiency_portal.org.models import Role
 from tests.factories import DepartmentFactory, ItemFactory, StaffFactory, TopicFactory, UserFactory, make_head
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The assertions read the English messages; the portal's default language is Chinese."""
+    with translation.override("en"):
+        yield
+
 
 pytestmark = pytest.mark.django_db
 
