@@ -18,6 +18,7 @@ from approvals.models import Case, CaseEvent, CaseStatus, ItemMaterial
 from approvals.models.cards import Card, ExplanationStatus
 from approvals.services import processing
 from approvals.services.cards import sync_cards_from_warnings
+from efficiency_portal.notifications.models import Notification
 from efficiency_portal.org.models import Role
 from efficiency_portal.supervision.services import sweep_deadlines
 from tests.e2e.conftest import log_in
@@ -280,27 +281,37 @@ def test_case_turns_red_and_the_handler_explains_to_the_supervisor(page, other_p
     assert card.explanation_status == ExplanationStatus.AWAITING
     supervisor = UserFactory(roles=[Role.SUPERVISOR])
 
+    explain_url = reverse("approvals:card_explain", args=[card.pk])
+    asked = Notification.objects.get(recipient=clerk.user, link=explain_url)
+
+    # The handler sees the request in the bell and opens it.
     log_in(page, clerk.user.username)
-    page.goto(reverse("approvals:my_cards"))
-    row = page.locator("main tbody tr").filter(
-        has=page.locator(f'a[href="{reverse("approvals:card_explain", args=[card.pk])}"]')
-    )
-    expect(row).to_contain_text(case.tracking_code)
+    expect(page.get_by_test_id("bell-count")).to_be_visible()
     with page.expect_navigation():
-        row.get_by_role("link").click()
-    page.wait_for_url(f"**{reverse('approvals:card_explain', args=[card.pk])}")
+        page.locator("#bell").click()
+    with page.expect_navigation():
+        page.locator(f'a[href="{reverse("notifications:open", args=[asked.pk])}"]').click()
+    page.wait_for_url(f"**{explain_url}")
+    expect(page.locator("main")).to_contain_text(case.tracking_code)
 
     explanation = "国庆前后现场核查人员不足，未能按时完成审查；已调整排班并设专人跟踪。"
     page.fill("#id_explanation", explanation)
     with page.expect_navigation():
         page.locator('main form button[type="submit"]').click()
     page.wait_for_url(f"**{reverse('approvals:my_cards')}")
+    row = page.locator("main tbody tr").filter(has=page.locator(f'a[href="{explain_url}"]'))
+    expect(row).to_contain_text(case.tracking_code)
+    expect(row.locator("a.btn-primary")).to_have_count(0)  # nothing left to explain: only a link to view it
     card.refresh_from_db()
     assert card.explanation_status == ExplanationStatus.SUBMITTED
     assert card.explanation == explanation
 
     log_in(other_page, supervisor.username)
-    other_page.goto(reverse("approvals:card_review", args=[card.pk]))
+    # The supervisor finds it among the explanations waiting for review and accepts it.
+    other_page.goto(reverse("approvals:card_review_list"))
+    with other_page.expect_navigation():
+        other_page.get_by_role("link", name=case.tracking_code).click()
+    other_page.wait_for_url(f"**{reverse('approvals:card_review', args=[card.pk])}")
     expect(other_page.locator("main")).to_contain_text(explanation)
     other_page.locator('input[name="decision"][value="accept"]').check()
     other_page.fill("#id_note", "说明属实，予以认可。")
