@@ -13,6 +13,7 @@ DEMO_MODULES = (
     "efficiency_portal.org.demo",
     "efficiency_portal.supervision.demo",
     "approvals.demo",
+    "approvals.demo_cases",
 )
 
 
