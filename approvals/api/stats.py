@@ -80,7 +80,9 @@ def _answer(start: dt.date, end: dt.date, rows: list) -> Response:
 class StatisticsView(APIView):
     """按时办结率, 提前办结率, 超期率, 预警率, 补正率, 不予受理率 and average working days by department."""
 
-    @extend_schema(parameters=[PeriodSerializer], responses=StatisticsResponseSerializer)
+    @extend_schema(
+        operation_id="approvals_statistics", parameters=[PeriodSerializer], responses=StatisticsResponseSerializer
+    )
     def get(self, request: Request) -> Response:
         start, end = _period(request)
         rows = stats.figures_by_department(start, end, stats.statistics_departments(request.user))
@@ -90,7 +92,11 @@ class StatisticsView(APIView):
 class DepartmentStatisticsView(APIView):
     """The same figures for one department, by item."""
 
-    @extend_schema(parameters=[PeriodSerializer], responses=StatisticsResponseSerializer)
+    @extend_schema(
+        operation_id="approvals_department_statistics",
+        parameters=[PeriodSerializer],
+        responses=StatisticsResponseSerializer,
+    )
     def get(self, request: Request, code: str) -> Response:
         start, end = _period(request)
         department = stats.statistics_departments(request.user).filter(code=code).first()
