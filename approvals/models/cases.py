@@ -108,6 +108,10 @@ class Case(models.Model):
             models.Index(fields=["handler", "status"], name="approvals_case_handler"),
             models.Index(fields=["department", "status", "submitted_at"], name="approvals_case_dept"),
             models.Index(fields=["applicant", "-submitted_at"], name="approvals_case_applicant"),
+            # The daily figures are rebuilt per day of receipt, acceptance and decision.
+            models.Index(fields=["submitted_at"], name="approvals_case_submitted"),
+            models.Index(fields=["accepted_at"], name="approvals_case_accepted"),
+            models.Index(fields=["decided_at"], name="approvals_case_decided"),
             models.Index(
                 fields=["submitted_at"],
                 condition=Q(status="submitted"),
