@@ -221,6 +221,7 @@ class CaseRun:
         self.last = len(city.days) - 1  # index of the last working day before today
         self.case: Case | None = None
         self.is_joint = False
+        self._handler = None
         self.missing: list = []
 
     # Each method moves the case one step on; the caller chooses the day (an index into city.days).
@@ -368,10 +369,24 @@ class CaseRun:
         return route_to_available(self.city.intake[department.pk], self.when.cursor)
 
     def _actor(self):
-        return self.case.handler or self.people[0].user
+        if self.case.handler_id is None:
+            return self.people[0].user
+        if self._handler is None or self._handler.pk != self.case.handler_id:
+            self._handler = self.case.handler
+        return self._handler
 
     def steps(self) -> list[str]:
         return [s.code for s in self.item.steps.all()]
+
+    def step_limit(self, code: str) -> int:
+        return next((s.limit_days for s in self.item.steps.all() if s.code == code), 0)
+
+    def review_day(self, start: int, latest: int) -> int:
+        """The review is mostly finished within its own limit; now and then it runs over."""
+        limit = self.step_limit(StepCode.REVIEW)
+        if self.rng.random() < 0.15:
+            return self.rng.randint(start, latest)
+        return min(start + self.rng.randint(0, limit), latest)
 
 
 # --- plans per final state ------------------------------------------------------------------------------------------
@@ -379,7 +394,7 @@ class CaseRun:
 
 # Variants are taken in turn (not drawn), so that even a small run has every one of them.
 OPEN_VARIANTS = ("review", "decide", "extension", "review", "joint", "decide", "extension_pending", "review")
-OUTCOMES = ("early", "on_time", "early", "late", "early", "on_time", "early", "early", "on_time", "late")
+OUTCOMES = ("early", "on_time", "early", "late", "early", "on_time", "early", "early", "on_time", "early")
 JOINT_EVERY = 12  # one decided case in so many is a joint approval
 NOTICE_EVERY = 8  # one accepted case in so many had a notice of missing materials first
 
@@ -434,15 +449,19 @@ def _run_case(rng: random.Random, city: City, state: str) -> None:
         span = end[outcome]
         accept_day = last - span - rng.randint(0, max(history - span - 3, 0))
     elif state in ("approved", "denied"):
-        span = rng.randint(0, promised + 1)
-        accept_day = last - span - rng.randint(0, 5)
+        # Decided within the limit, waiting for delivery for a day or two.
+        span = rng.randint(0, promised)
+        accept_day = last - span - rng.randint(0, 1)
     elif state == "accepted":
         span = 0
         accept_day = last - rng.randint(0, 2)
     else:
-        # Open work: most within the limit, some on its last day (yellow), some past it (red).
+        # Open work: mostly within the limit (some on its last days, yellow), one in eight past it (red).
         span = 0
-        accept_day = last - rng.randint(0, promised + 3)
+        overdue = rng.random() < 0.125
+        # While the review still runs, the case is young enough for the review's own limit.
+        within = promised if variant == "decide" else run.step_limit(StepCode.REVIEW) + 1
+        accept_day = last - (promised + rng.randint(0, 3) if overdue else rng.randint(0, max(within - 1, 0)))
     submit_day = max(0, accept_day - rng.choice((0, 0, 1, 1, 2)))
     run.submit(submit_day)
     if turn % NOTICE_EVERY == 1 and submit_day < accept_day:
@@ -457,7 +476,7 @@ def _run_case(rng: random.Random, city: City, state: str) -> None:
         if variant == "joint":
             run.joint(accept_day, opinions=False)
         if variant == "decide" and accept_day < last and StepCode.REVIEW in run.steps():
-            run.review(rng.randint(accept_day, last))
+            run.review(run.review_day(accept_day, last))
         if state == "paused":
             run.pause(rng.randint(min(accept_day + 1, last), last))
         elif variant.startswith("extension"):
@@ -468,7 +487,7 @@ def _run_case(rng: random.Random, city: City, state: str) -> None:
     if variant == "joint":
         run.joint(accept_day, opinions=True)
     if StepCode.REVIEW in run.steps():
-        run.review(rng.randint(accept_day, decide_day))
+        run.review(run.review_day(accept_day, decide_day))
     approve = state == "approved" or (state == "delivered" and turn % 15 != 7)
     run.decide(decide_day, approve=approve)
     if state == "delivered":
