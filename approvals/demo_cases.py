@@ -1,4 +1,4 @@
-"""Demo cases: a few thousand applications over the last four months, in every state, some yellow and red.
+"""Demo cases: about two thousand applications over the last four months, in every state, some yellow and red.
 
 Every case goes through the intake and processing services with explicit past moments, so its clocks, steps,
 events and cards are what real work would have left. The run ends with the deadline sweep, the cards from its
@@ -540,4 +540,7 @@ def load(stdout: TextIO, scale: float | None = None) -> dict[str, int]:
         + f"; {city.counter['joint']} joint, {city.counter['extension']} extensions; "
         + f"sweep {sweep.counts}, {cards} cards, {stats} daily statistics rows\n"
     )
+    sample = Case.objects.filter(applicant_phone__regex=DEMO_PHONE_REGEX, status="processing").order_by("pk").first()
+    if sample is not None:
+        stdout.write(f"  track one: code {sample.tracking_code} with the phone {sample.applicant_phone}\n")
     return counts
