@@ -19,6 +19,12 @@ pytestmark = pytest.mark.django_db
 MODELS = (Department, Staff, Post, AwayNotice, AwayNoticeEvent, Group)
 
 
+@pytest.fixture(autouse=True)
+def _few_demo_cases(monkeypatch):
+    """The whole demo command runs here; a few cases per state prove it as well as two thousand would."""
+    monkeypatch.setattr("approvals.demo_cases.SCALE", 0.001)
+
+
 def counts() -> dict[str, int]:
     result = {model.__name__: model.objects.count() for model in MODELS}
     result["User"] = get_user_model().objects.count()
