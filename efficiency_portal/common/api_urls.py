@@ -8,4 +8,7 @@ urlpatterns = [
     path("supervision/", include("efficiency_portal.supervision.api_urls")),
     path("notifications/", include("efficiency_portal.notifications.api_urls")),
     path("approvals/", include("approvals.api_urls")),
+    path("credit/", include("credit.api_urls")),
+    path("complaints/", include("complaints.api_urls")),
+    path("assessment/", include("assessment.api_urls")),
 ]

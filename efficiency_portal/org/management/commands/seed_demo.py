@@ -14,6 +14,10 @@ DEMO_MODULES = (
     "efficiency_portal.supervision.demo",
     "approvals.demo",
     "approvals.demo_cases",
+    "credit.demo",
+    "complaints.demo",
+    "assessment.demo",
+    "efficiency_portal.supervised_tasks.demo",
 )
 
 

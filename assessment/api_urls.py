@@ -1,0 +1,4 @@
+"""The assessment API under /api/assessment/."""
+
+app_name = "assessment_api"
+urlpatterns: list = []

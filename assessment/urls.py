@@ -1,0 +1,4 @@
+"""Pages of assessment under one namespace."""
+
+app_name = "assessment"
+urlpatterns: list = []

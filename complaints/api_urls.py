@@ -1,0 +1,4 @@
+"""The complaints API under /api/complaints/."""
+
+app_name = "complaints_api"
+urlpatterns: list = []

@@ -1,0 +1,4 @@
+"""Pages of complaints under one namespace."""
+
+app_name = "complaints"
+urlpatterns: list = []

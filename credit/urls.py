@@ -1,0 +1,4 @@
+"""Pages of credit under one namespace."""
+
+app_name = "credit"
+urlpatterns: list = []
