@@ -47,7 +47,7 @@ from approvals.models import (
 )
 from approvals.services.common import CASE_CLOCK, PRE_REVIEW_CLOCK, now_or, record_event, transition
 from efficiency_portal.common.uploads import validate_upload
-from efficiency_portal.notifications.services import enqueue_from_queryset, notify
+from efficiency_portal.notifications.services import enqueue_from_queryset, notify, notify_address
 from efficiency_portal.org.models import Department, Post, Staff
 from efficiency_portal.org.selectors import route_to_available
 from efficiency_portal.supervision import services as clocks
@@ -108,8 +108,17 @@ def _case_link(case: Case) -> str:
 
 
 def _tell_applicant(case: Case, *, kind: str, title: str, body: str, key: str) -> None:
-    """In-app (and e-mail/SMS) message to an applicant with an account; guests read it on the tracking page."""
+    """In-app (and e-mail/SMS) message to an applicant with an account; SMS/e-mail to a guest's contact."""
     if case.applicant_id is None:
+        notify_address(
+            phone=case.applicant_phone,
+            email=case.applicant_email,
+            kind=kind,
+            title=title,
+            body=body,
+            link=reverse("approvals:track"),
+            dedupe_key=key,
+        )
         return
     notify(case.applicant, kind=kind, title=title, body=body, link=_case_link(case), dedupe_key=key)
 

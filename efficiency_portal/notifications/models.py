@@ -15,12 +15,18 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Notification(models.Model):
+    # Empty for people without an account (a guest applicant, a complainant): they are reached only through the
+    # addresses below, and such a notification never shows in anybody's bell.
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="notifications",
         verbose_name=_("recipient"),
+        null=True,
+        blank=True,
     )
+    to_phone = models.CharField(_("mobile phone (no account)"), max_length=20, blank=True, db_default="")
+    to_email = models.EmailField(_("e-mail (no account)"), blank=True, db_default="")
     kind = models.CharField(_("kind"), max_length=64)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("body"), blank=True, default="")
@@ -41,6 +47,12 @@ class Notification(models.Model):
             models.Index(fields=["recipient", "-id"], name="notif_recipient_id_idx"),
             # The bell: count a user's unread notifications without touching read ones.
             models.Index(fields=["recipient"], condition=Q(read_at__isnull=True), name="notif_unread_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(recipient__isnull=False) | ~Q(to_phone="") | ~Q(to_email=""),
+                name="notif_has_someone_to_reach",
+            ),
         ]
 
     def __str__(self) -> str:

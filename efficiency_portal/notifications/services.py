@@ -87,6 +87,51 @@ def notify(
     return notification
 
 
+def notify_address(
+    *,
+    phone: str = "",
+    email: str = "",
+    kind: str,
+    title: str,
+    body: str,
+    link: str = "",
+    urgent: bool = False,
+    dedupe_key: str,
+) -> Notification | None:
+    """SMS and/or e-mail to someone without an account, through the same outbox; None for a repeated key or
+    when there is no address at all."""
+    phone, email = (phone or "").strip(), (email or "").strip()
+    if not phone and not email:
+        return None
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                notification = Notification.objects.create(
+                    to_phone=phone,
+                    to_email=email,
+                    kind=kind,
+                    title=title,
+                    body=body,
+                    link=link,
+                    urgent=urgent,
+                    dedupe_key=dedupe_key,
+                )
+        except IntegrityError:
+            if Notification.objects.filter(dedupe_key=dedupe_key).exists():
+                return None
+            raise
+        pairs = ((Delivery.Channel.EMAIL, email), (Delivery.Channel.SMS, phone))
+        channels = [channel for channel, address in pairs if address]
+        Delivery.objects.bulk_create(
+            [
+                Delivery(notification=notification, channel=channel, next_attempt_at=timezone.now())
+                for channel in channels
+            ]
+        )
+        _queue_sender()
+    return notification
+
+
 def enqueue_from_queryset(rows: QuerySet) -> int:
     """Insert one notification per row of ``rows`` and their deliveries, set-based; return how many were new.
 
@@ -296,7 +341,7 @@ def _absolute_link(link: str) -> str:
 
 def _send_email(delivery: Delivery, mail_connection) -> None:
     notification = delivery.notification
-    address = notification.recipient.email
+    address = notification.recipient.email if notification.recipient_id else notification.to_email
     if not address:
         raise PermanentDeliveryError("The recipient has no e-mail address.")
     key = delivery.idempotency_key
@@ -316,7 +361,7 @@ def _send_email(delivery: Delivery, mail_connection) -> None:
 
 def _send_sms(delivery: Delivery, backend: BaseSmsBackend) -> None:
     notification = delivery.notification
-    phone = notification.recipient.phone
+    phone = notification.recipient.phone if notification.recipient_id else notification.to_phone
     if not phone:
         raise PermanentDeliveryError("The recipient has no mobile phone number.")
     context = {"notification": notification, "link": _absolute_link(notification.link)}

@@ -160,6 +160,16 @@ def test_accept_starts_case_clock_and_steps(item, desk):
         intake.accept_case(case, clerk.user)
 
 
+def test_guest_is_told_by_sms_not_in_a_bell(item, desk):
+    clerk, _ = desk
+    case, _ = submit_online(item, at=at(2025, 9, 29, 9), phone="13955556666")
+    intake.accept_case(case, clerk.user, at=at(2025, 9, 30, 16))
+    told = Notification.objects.get(kind="approvals.accepted")
+    assert told.recipient is None and told.to_phone == "13955556666"
+    assert case.tracking_code in told.title
+    assert list(told.deliveries.values_list("channel", flat=True)) == ["sms"]
+
+
 def test_accept_routes_to_b_post_when_clerk_away(item, desk):
     clerk, backup = desk
     case, _ = submit_online(item)

@@ -166,11 +166,21 @@ def tell_staff(recipient, *, kind: str, title: str, body: str, link: str, dedupe
 
 
 def tell_applicant(case: Case, *, key: str, title: str, body: str, urgent: bool = False) -> None:
-    """In writing: the public timeline always, and a notification when the applicant has an account."""
-    if case.applicant_id is None:
-        return
-    from efficiency_portal.notifications.services import notify
+    """In writing: the public timeline always, plus a notification (in-app with an account, else SMS/e-mail)."""
+    from efficiency_portal.notifications.services import notify, notify_address
 
+    if case.applicant_id is None:
+        notify_address(
+            phone=case.applicant_phone,
+            email=case.applicant_email,
+            kind="approvals.case",
+            title=title,
+            body=body,
+            link=guest_link(),
+            urgent=urgent,
+            dedupe_key=f"case:{case.pk}:{key}",
+        )
+        return
     notify(
         case.applicant,
         kind="approvals.case",
@@ -180,6 +190,11 @@ def tell_applicant(case: Case, *, key: str, title: str, body: str, urgent: bool 
         urgent=urgent,
         dedupe_key=f"case:{case.pk}:{key}",
     )
+
+
+def guest_link() -> str:
+    """Guests follow their case on the tracking page with the code and secret they were given."""
+    return reverse("approvals:track")
 
 
 def applicant_link(case: Case) -> str:
