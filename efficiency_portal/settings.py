@@ -269,6 +269,23 @@ APPROVALS_MAX_EXTENSION_DAYS = env_int("APPROVALS_MAX_EXTENSION_DAYS", 10)
 APPROVALS_TALK_AFTER_RED_CARDS = env_int("APPROVALS_TALK_AFTER_RED_CARDS", 2)
 # An absence longer than this must be registered as an away notice (去向告知).
 AWAY_NOTICE_MIN_MINUTES = env_int("AWAY_NOTICE_MIN_MINUTES", 30)
+# Complaints (效能投诉) and service ratings (好差评); see docs/complaints.md.
+COMPLAINTS_ACCEPT_DAYS = env_int("COMPLAINTS_ACCEPT_DAYS", 3)
+COMPLAINTS_CONCLUDE_DAYS = env_int("COMPLAINTS_CONCLUDE_DAYS", 15)
+COMPLAINTS_MAX_EXTENSION_DAYS = env_int("COMPLAINTS_MAX_EXTENSION_DAYS", 15)
+COMPLAINTS_REOPEN_WINDOW_DAYS = env_int("COMPLAINTS_REOPEN_WINDOW_DAYS", 15)  # calendar days after the reply
+COMPLAINTS_ENCRYPTION_KEY = os.environ.get("COMPLAINTS_ENCRYPTION_KEY", "")  # empty: derived from SECRET_KEY
+COMPLAINTS_FILING_LIMIT = env_int("COMPLAINTS_FILING_LIMIT", 10)  # filings per address per window
+COMPLAINTS_FILING_WINDOW_SECONDS = env_int("COMPLAINTS_FILING_WINDOW_SECONDS", 3600)
+COMPLAINTS_CAPTCHA_AFTER = env_int("COMPLAINTS_CAPTCHA_AFTER", 3)  # a captcha from this many filings on
+COMPLAINTS_UPLOAD_MAX_BYTES = env_int("COMPLAINTS_UPLOAD_MAX_MB", 10) * 1024 * 1024
+COMPLAINTS_MAX_ATTACHMENTS = env_int("COMPLAINTS_MAX_ATTACHMENTS", 5)
+COMPLAINTS_CAUTION_FLAG_COUNT = env_int("COMPLAINTS_CAUTION_FLAG_COUNT", 2)  # 效能告诫 in 12 months flagged
+RATINGS_DEFAULT_AFTER_DAYS = env_int("RATINGS_DEFAULT_AFTER_DAYS", 7)
+RATINGS_DEFAULT_ENABLED = env_bool("RATINGS_DEFAULT_ENABLED", True)  # unrated → 基本满意
+RATINGS_CONTACT_DAYS = env_int("RATINGS_CONTACT_DAYS", 1)
+RATINGS_RECTIFY_DAYS = env_int("RATINGS_RECTIFY_DAYS", 5)
+RATINGS_SCORES = {5: 100, 4: 80, 3: 60, 2: 40, 1: 0}  # level → satisfaction score on 0–100
 
 # --- Celery
 if REDIS_URL:
@@ -324,6 +341,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "approvals.auto_accept_overdue",
         "schedule": crontab(minute="*/10"),
         "options": {"expires": 540},
+    },
+    # Finished cases not rated within RATINGS_DEFAULT_AFTER_DAYS count as 基本满意.
+    "default-ratings": {
+        "task": "complaints.default_ratings",
+        "schedule": crontab(minute=15),
+        "options": {"expires": 3000},
     },
     "send-outbox": {
         "task": "notifications.send_outbox",
