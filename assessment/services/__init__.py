@@ -1,0 +1,1 @@
+"""Writes and state transitions of the assessment; views, API and tasks call these."""

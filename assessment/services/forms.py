@@ -1,0 +1,158 @@
+"""Evaluator forms (民主测评, 领导评价), add/deduct entries and vetoes: the inputs of a run."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessment.models import (
+    AdjustmentEntry,
+    AdjustmentRule,
+    EvaluationEntry,
+    EvaluationForm,
+    FormStatus,
+    Indicator,
+    IndicatorKind,
+    Period,
+    PeriodStatus,
+    SubjectKind,
+    VetoEntry,
+    VetoRule,
+)
+from efficiency_portal.org.models import Department, Staff
+
+from .common import record_event, require_reason
+
+UNKNOWN = "unknown"
+
+
+def _subject_names(period: Period, ids: Iterable[int]) -> dict[int, str]:
+    model = Staff if period.scheme.subject_kind == SubjectKind.STAFF else Department
+    return dict(model.objects.filter(pk__in=list(ids)).values_list("id", "name"))
+
+
+def _editable(period: Period) -> None:
+    if period.status == PeriodStatus.PUBLISHED:
+        raise ValidationError(_("This period is published; its inputs can no longer change."))
+
+
+def assign_form(
+    period: Period, *, indicator: Indicator, evaluator: Staff, subject_ids: Iterable[int]
+) -> EvaluationForm:
+    """Give ``evaluator`` a form of ``indicator`` listing the subjects; assigning again adds the missing ones."""
+    _editable(period)
+    if indicator.scheme_id != period.scheme_id or indicator.kind != IndicatorKind.EVALUATED:
+        raise ValidationError({"indicator": _("Choose an evaluated indicator of this period's scheme.")})
+    names = _subject_names(period, subject_ids)
+    if not names:
+        raise ValidationError({"subjects": _("Choose at least one person or department to evaluate.")})
+    with transaction.atomic():
+        form, _created = EvaluationForm.objects.get_or_create(period=period, indicator=indicator, evaluator=evaluator)
+        EvaluationEntry.objects.bulk_create(
+            [EvaluationEntry(form=form, subject_id=sid, subject_name=name[:100]) for sid, name in names.items()],
+            ignore_conflicts=True,
+        )
+    return form
+
+
+def submit_form(
+    form: EvaluationForm, *, user, scores: Mapping[int, object], at: dt.datetime | None = None
+) -> EvaluationForm:
+    """Save every score of the form (1–5 or "unknown" for 不了解); may be changed again until the form closes."""
+    now = at or timezone.now()
+    if getattr(getattr(user, "staff", None), "pk", None) != form.evaluator_id:
+        raise PermissionDenied
+    period = form.period
+    if period.status != PeriodStatus.OPEN or now >= period.forms_close_at:
+        raise ValidationError(_("This form is closed."))
+    entries = {entry.subject_id: entry for entry in form.entries.all()}
+    errors: dict[str, str] = {}
+    parsed: dict[int, int | None] = {}
+    for subject_id, raw in scores.items():
+        if subject_id not in entries:
+            errors[f"score_{subject_id}"] = _("You are not assigned to evaluate this person or department.")
+            continue
+        if raw == UNKNOWN:
+            parsed[subject_id] = None
+            continue
+        try:
+            value = int(str(raw))
+        except (TypeError, ValueError):
+            value = 0
+        if not 1 <= value <= 5:
+            errors[f"score_{subject_id}"] = _("Give a score from 1 to 5, or “not known”.")
+            continue
+        parsed[subject_id] = value
+    missing = set(entries) - set(scores)
+    for subject_id in missing:
+        errors[f"score_{subject_id}"] = _("Please score everyone on the form, or mark “not known”.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        for subject_id, value in parsed.items():
+            EvaluationEntry.objects.filter(pk=entries[subject_id].pk).update(score=value, unknown=value is None)
+        EvaluationForm.objects.filter(pk=form.pk).update(status=FormStatus.SUBMITTED, submitted_at=now)
+        record_event(
+            period, "form_submitted", actor=user, to_value=FormStatus.SUBMITTED, at=now, reason=str(form.indicator)
+        )
+    form.refresh_from_db()
+    return form
+
+
+def _subject_in_scheme(period: Period, subject_id: int) -> None:
+    if subject_id not in _subject_names(period, [subject_id]):
+        raise ValidationError({"subject": _("Choose someone assessed by this scheme.")})
+
+
+def record_adjustment(
+    period: Period,
+    *,
+    rule: AdjustmentRule,
+    subject_id: int,
+    quantity: object,
+    fact_date: dt.date,
+    note: str = "",
+    actor,
+) -> AdjustmentEntry:
+    _editable(period)
+    if rule.scheme_id != period.scheme_id:
+        raise ValidationError({"rule": _("Choose a rule of this period's scheme.")})
+    try:
+        amount = Decimal(str(quantity))
+    except (InvalidOperation, ValueError) as error:
+        raise ValidationError({"quantity": _("The number of units must be a number.")}) from error
+    if amount <= 0 or amount > 1000:
+        raise ValidationError({"quantity": _("The number of units must be above 0 and at most 1000.")})
+    if not period.start <= fact_date <= period.end:
+        raise ValidationError({"fact_date": _("The date must lie within the period.")})
+    _subject_in_scheme(period, subject_id)
+    entry = AdjustmentEntry.objects.create(
+        period=period,
+        rule=rule,
+        subject_id=subject_id,
+        quantity=amount,
+        fact_date=fact_date,
+        note=note[:200],
+        recorded_by=actor,
+    )
+    record_event(period, "adjustment", actor=actor, to_value=rule.code, reason=f"{subject_id} × {amount} {note}")
+    return entry
+
+
+def record_veto(period: Period, *, rule: VetoRule, subject_id: int, reason: str, actor) -> VetoEntry:
+    _editable(period)
+    reason = require_reason(reason)
+    if rule.scheme_id != period.scheme_id:
+        raise ValidationError({"rule": _("Choose a veto of this period's scheme.")})
+    _subject_in_scheme(period, subject_id)
+    entry, _created = VetoEntry.objects.get_or_create(
+        period=period, rule=rule, subject_id=subject_id, defaults={"reason": reason, "recorded_by": actor}
+    )
+    record_event(period, "veto", actor=actor, to_value=rule.cap_grade, reason=f"{subject_id}: {reason}")
+    return entry
