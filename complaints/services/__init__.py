@@ -1,0 +1,1 @@
+"""Every write of the complaints app: filing, handling, findings, replies, ratings and rectification."""

@@ -1,0 +1,249 @@
+"""Filing a complaint (online, by staff intake or through Open311) and revealing the complainant's identity."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from complaints import crypto
+from complaints.models import Category, Complaint, ComplaintAttachment, ComplaintChannel, ComplaintStatus
+from efficiency_portal.audit.services import record as audit
+from efficiency_portal.common.uploads import validate_upload
+from efficiency_portal.org.models import Department, Staff
+from efficiency_portal.org.roles import is_supervisor
+from efficiency_portal.supervision.services import open_deadline
+
+from .common import ACCEPT_CLOCK, clean_text, duty_supervisor, now_or, office_department, record_event
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out over the phone
+SECRET_LENGTH = 10
+REVEAL_ACTION = "complaints.reveal_identity"
+
+
+def new_tracking_code(at: dt.datetime) -> str:
+    # Random, not sequential: a number cannot be guessed from another one.
+    return "TS" + at.strftime("%y%m") + "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+
+
+def new_secret() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(SECRET_LENGTH))
+
+
+def safe_file_name(name: str) -> str:
+    """The base name only, without control characters; kept as text and only ever shown escaped."""
+    base = os.path.basename((name or "").replace("\\", "/"))
+    base = "".join(ch for ch in base if ch.isprintable()).strip()
+    return (base or "file")[:200]
+
+
+def check_files(files: Sequence[UploadedFile]) -> list[tuple[UploadedFile, str]]:
+    if len(files) > settings.COMPLAINTS_MAX_ATTACHMENTS:
+        raise ValidationError(
+            {"attachments": _("Please attach at most %(max)d files.") % {"max": settings.COMPLAINTS_MAX_ATTACHMENTS}}
+        )
+    checked = []
+    for upload in files:
+        if upload.size and upload.size > settings.COMPLAINTS_UPLOAD_MAX_BYTES:
+            raise ValidationError(
+                {
+                    "attachments": _("The file “%(name)s” is too large; files may be at most %(max)s.")
+                    % {"name": safe_file_name(upload.name), "max": filesizeformat(settings.COMPLAINTS_UPLOAD_MAX_BYTES)}
+                }
+            )
+        try:
+            checked.append((upload, validate_upload(upload)))
+        except ValidationError as error:
+            raise ValidationError({"attachments": error.messages}) from error
+    return checked
+
+
+@dataclass(frozen=True)
+class Filed:
+    complaint: Complaint
+    secret: str | None  # None when the same submission was already received (shown once, the first time)
+    duplicate: bool
+
+
+def file_complaint(
+    *,
+    category: str,
+    description: str,
+    department: Department | None,
+    staff: Staff | None = None,
+    case=None,
+    happened_on: dt.date | None = None,
+    place: str = "",
+    anonymous: bool = False,
+    name: str = "",
+    phone: str = "",
+    email: str = "",
+    files: Sequence[UploadedFile] = (),
+    complainant=None,
+    channel: str = ComplaintChannel.ONLINE,
+    received_by=None,
+    submission_key: str | None = None,
+    send_secret: bool = False,
+    at: dt.datetime | None = None,
+) -> Filed:
+    """File a complaint; the same ``submission_key`` again returns the first complaint and no secret."""
+    at = now_or(at)
+    if submission_key:
+        existing = Complaint.objects.filter(submission_key=submission_key).first()
+        if existing is not None:
+            return Filed(existing, None, True)
+    errors: dict[str, list] = {}
+
+    def attempt(field: str, fn):
+        try:
+            return fn()
+        except ValidationError as error:
+            errors.setdefault(field, []).extend(error.messages)
+            return None
+
+    if category not in Category.values:
+        errors["category"] = [_("Please choose what the complaint is about.")]
+    description = attempt("description", lambda: clean_text(description, "description"))
+    place = attempt("place", lambda: clean_text(place, "place", required=False, max_length=200)) or ""
+    if channel not in ComplaintChannel.values:
+        errors["channel"] = [_("Unknown channel.")]
+    if staff is not None:
+        if not staff.is_active:
+            errors["staff"] = [_("This civil servant is not known.")]
+        elif department is None:
+            department = staff.department
+    if department is None or not department.is_active:
+        errors["department"] = [_("Please choose a department that exists.")]
+    if case is not None:
+        if complainant is None or case.applicant_id != complainant.pk:
+            errors["case"] = [_("You can only complain about your own cases here.")]
+        elif department is not None and department.pk != case.department_id and staff is None:
+            department = case.department
+    if happened_on is not None and happened_on > at.date():
+        errors["happened_on"] = [_("The date cannot lie in the future.")]
+    if anonymous:
+        name = phone = email = ""
+    else:
+        name = attempt("name", lambda: clean_text(name, "name", max_length=100)) or ""
+        phone = attempt("phone", lambda: clean_text(phone, "phone", required=False, max_length=30)) or ""
+        email = attempt("email", lambda: clean_text(email, "email", required=False, max_length=200)) or ""
+    checked = attempt("attachments", lambda: check_files(files)) or []
+    if errors:
+        raise ValidationError(errors)
+    secret = new_secret()
+    try:
+        with transaction.atomic():
+            complaint = Complaint.objects.create(
+                tracking_code=new_tracking_code(at),
+                tracking_secret_hash=make_password(secret),
+                submission_key=submission_key or None,
+                channel=channel,
+                anonymous=anonymous,
+                complainant=complainant if complainant is not None and complainant.is_authenticated else None,
+                name_encrypted=crypto.encrypt(name),
+                phone_encrypted=crypto.encrypt(phone),
+                email_encrypted=crypto.encrypt(email),
+                category=category,
+                department=department,
+                staff=staff,
+                case=case,
+                description=description,
+                happened_on=happened_on,
+                place=place,
+                received_at=at,
+                received_by=received_by,
+            )
+            for upload, content_type in checked:
+                original = safe_file_name(upload.name)
+                upload.name = f"{secrets.token_hex(8)}{os.path.splitext(original)[1][:10]}"
+                ComplaintAttachment.objects.create(
+                    complaint=complaint,
+                    file=upload,
+                    original_name=original,
+                    content_type=content_type,
+                    size=upload.size,
+                )
+            record_event(
+                complaint,
+                "filed",
+                received_by or complainant,
+                at=at,
+                to_status=ComplaintStatus.SUBMITTED,
+                public_text=_("Your complaint was received."),
+                note=str(ComplaintChannel(channel).label),
+            )
+            supervisor = duty_supervisor()
+            if supervisor is not None:
+                open_deadline(
+                    complaint,
+                    kind=ACCEPT_CLOCK,
+                    title=str(_("Accept or decline complaint %(code)s") % {"code": complaint.tracking_code}),
+                    department=office_department(supervisor, department),
+                    responsible=supervisor,
+                    started_at=at,
+                    limit_days=settings.COMPLAINTS_ACCEPT_DAYS,
+                )
+            if send_secret and (phone or email):
+                from efficiency_portal.notifications.services import notify_address
+
+                notify_address(
+                    phone=phone,
+                    email=email,
+                    kind="complaint",
+                    title=str(_("Your complaint %(code)s") % {"code": complaint.tracking_code}),
+                    body=str(
+                        _("Tracking number %(code)s, secret %(secret)s. Keep both to follow your complaint.")
+                        % {"code": complaint.tracking_code, "secret": secret}
+                    ),
+                    dedupe_key=f"complaint:filed:{complaint.pk}",
+                )
+    except IntegrityError:
+        # The same submission key arrived twice at once: the first one is the complaint.
+        existing = Complaint.objects.filter(submission_key=submission_key).first() if submission_key else None
+        if existing is None:
+            raise
+        return Filed(existing, None, True)
+    return Filed(complaint, secret, False)
+
+
+@dataclass(frozen=True)
+class Identity:
+    name: str
+    phone: str
+    email: str
+
+
+def masked_identity(complaint: Complaint) -> Identity:
+    return Identity(
+        crypto.mask_name(crypto.decrypt(complaint.name_encrypted)),
+        crypto.mask_phone(crypto.decrypt(complaint.phone_encrypted)),
+        crypto.mask_email(crypto.decrypt(complaint.email_encrypted)),
+    )
+
+
+def reveal_identity(complaint: Complaint, actor) -> Identity:
+    """The complainant's name and contact in clear, for a supervisor only; every reveal is in the audit log."""
+    if not is_supervisor(actor):
+        audit(actor, REVEAL_ACTION, complaint, result="denied")
+        raise PermissionDenied
+    audit(actor, REVEAL_ACTION, complaint)
+    return Identity(
+        crypto.decrypt(complaint.name_encrypted),
+        crypto.decrypt(complaint.phone_encrypted),
+        crypto.decrypt(complaint.email_encrypted),
+    )
+
+
+def contact_of(complaint: Complaint) -> tuple[str, str]:
+    """Phone and e-mail for messages to the complainant (never shown)."""
+    return crypto.decrypt(complaint.phone_encrypted), crypto.decrypt(complaint.email_encrypted)

@@ -1,0 +1,566 @@
+"""Handling a complaint: accept or decline, how it is handled, the department's part, notes, extension,
+finding with sanctions (recorded in credit), reply, the complainant's rating and one reopening."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from complaints.models import (
+    Complaint,
+    ComplaintNote,
+    ComplaintSanction,
+    ComplaintStatus,
+    ExtensionState,
+    Finding,
+    HandlingMode,
+    NoteKind,
+    Sanction,
+)
+from complaints.models.complaints import HANDLING_STATES, SANCTION_CREDIT_RULES, UPHELD_FINDINGS
+from efficiency_portal.org.models import Department, Staff
+from efficiency_portal.org.roles import is_supervisor
+from efficiency_portal.supervision.models import Deadline, DeadlineStatus
+from efficiency_portal.supervision.services import (
+    change_responsible,
+    extend_deadline,
+    finish_deadline,
+    open_deadline,
+)
+
+from .common import (
+    ACCEPT_CLOCK,
+    CONCLUDE_CLOCK,
+    REOPEN_CLOCK,
+    clean_text,
+    now_or,
+    office_department,
+    record_event,
+    transition,
+)
+from .filing import contact_of
+
+logger = logging.getLogger(__name__)
+
+INVESTIGATION_STATES = (ComplaintStatus.INVESTIGATING, ComplaintStatus.WITH_DEPARTMENT)
+
+
+# --- clocks -------------------------------------------------------------------------------------------------------
+
+
+def running_clock(complaint: Complaint, kinds: Sequence[str]) -> Deadline | None:
+    content_type = ContentType.objects.get_for_model(Complaint)
+    return (
+        Deadline.objects.filter(content_type=content_type, object_id=complaint.pk, kind__in=kinds)
+        .exclude(status=DeadlineStatus.FINISHED)
+        .first()
+    )
+
+
+def conclude_clock(complaint: Complaint) -> Deadline | None:
+    return running_clock(complaint, (CONCLUDE_CLOCK, REOPEN_CLOCK))
+
+
+def _finish(complaint: Complaint, kinds: Sequence[str], actor, at: dt.datetime) -> None:
+    clock = running_clock(complaint, kinds)
+    if clock is not None:
+        finish_deadline(clock, actor, at=max(at, clock.started_at))
+
+
+def _hand_clock(complaint: Complaint, user, actor) -> None:
+    clock = conclude_clock(complaint)
+    if clock is not None and user is not None and clock.responsible_id != user.pk:
+        change_responsible(clock, user, actor)
+
+
+def _require_supervisor(actor) -> None:
+    if not is_supervisor(actor):
+        raise ValidationError(_("Only the supervision office may do this."))
+
+
+def _tell_complainant(complaint: Complaint, key: str, title: str, body: str) -> None:
+    """In-app to the complainant's account, and SMS/e-mail to the contact left (anonymous complaints: none)."""
+    from efficiency_portal.notifications.services import notify, notify_address
+
+    if complaint.complainant_id is not None:
+        notify(complaint.complainant, kind="complaint", title=title, body=body, dedupe_key=f"{key}:account")
+    if not complaint.anonymous:
+        phone, email = contact_of(complaint)
+        notify_address(phone=phone, email=email, kind="complaint", title=title, body=body, dedupe_key=f"{key}:address")
+
+
+# --- acceptance ---------------------------------------------------------------------------------------------------
+
+
+def accept(complaint: Complaint, actor, *, at: dt.datetime | None = None) -> Complaint:
+    _require_supervisor(actor)
+    at = now_or(at)
+    with transaction.atomic():
+        complaint = transition(
+            complaint,
+            allowed_from=[ComplaintStatus.SUBMITTED],
+            to=ComplaintStatus.ACCEPTED,
+            action="accepted",
+            actor=actor,
+            at=at,
+            public_text=_("Your complaint was accepted and will be investigated."),
+            accepted_at=at,
+            handler=actor,
+        )
+        _finish(complaint, [ACCEPT_CLOCK], actor, at)
+        open_deadline(
+            complaint,
+            kind=CONCLUDE_CLOCK,
+            title=str(_("Conclude complaint %(code)s") % {"code": complaint.tracking_code}),
+            department=office_department(actor, complaint.department),
+            responsible=actor,
+            started_at=at,
+            limit_days=settings.COMPLAINTS_CONCLUDE_DAYS,
+            actor=actor,
+        )
+    return complaint
+
+
+def decline(
+    complaint: Complaint, actor, *, reason: str, transfer_to: str = "", at: dt.datetime | None = None
+) -> Complaint:
+    """Not accepted, with a reason; with ``transfer_to`` it is sent on to the competent authority."""
+    _require_supervisor(actor)
+    at = now_or(at)
+    reason = clean_text(reason, "reason")
+    transfer_to = clean_text(transfer_to, "transfer_to", required=False, max_length=200)
+    to = ComplaintStatus.TRANSFERRED if transfer_to else ComplaintStatus.DECLINED
+    public = (
+        _("Your complaint was sent on to %(to)s, which is competent: %(reason)s") % {"to": transfer_to, "reason": reason}
+        if transfer_to
+        else _("Your complaint was not accepted: %(reason)s") % {"reason": reason}
+    )
+    with transaction.atomic():
+        complaint = transition(
+            complaint,
+            allowed_from=[ComplaintStatus.SUBMITTED],
+            to=to,
+            action="declined",
+            actor=actor,
+            at=at,
+            public_text=public,
+            decline_reason=reason,
+            transferred_to=transfer_to,
+            handler=actor,
+        )
+        _finish(complaint, [ACCEPT_CLOCK], actor, at)
+        _tell_complainant(complaint, f"complaint:declined:{complaint.pk}", str(_("About your complaint")), str(public))
+    return complaint
+
+
+# --- handling -----------------------------------------------------------------------------------------------------
+
+
+def handle_self(complaint: Complaint, actor, *, at: dt.datetime | None = None) -> Complaint:
+    _require_supervisor(actor)
+    with transaction.atomic():
+        complaint = transition(
+            complaint,
+            allowed_from=HANDLING_STATES,
+            to=ComplaintStatus.INVESTIGATING,
+            action="handle_self",
+            actor=actor,
+            at=at,
+            handling_mode=HandlingMode.SELF,
+            handler=actor,
+            investigating_department=None,
+        )
+        _hand_clock(complaint, actor, actor)
+    return complaint
+
+
+def assign(complaint: Complaint, actor, *, supervisor, at: dt.datetime | None = None) -> Complaint:
+    _require_supervisor(actor)
+    if not is_supervisor(supervisor):
+        raise ValidationError({"supervisor": _("Please choose a supervisor.")})
+    with transaction.atomic():
+        complaint = transition(
+            complaint,
+            allowed_from=HANDLING_STATES,
+            to=ComplaintStatus.INVESTIGATING,
+            action="assigned",
+            actor=actor,
+            at=at,
+            note=str(supervisor),
+            handling_mode=HandlingMode.ASSIGNED,
+            handler=supervisor,
+            investigating_department=None,
+        )
+        _hand_clock(complaint, supervisor, actor)
+    return complaint
+
+
+def hand_to_department(
+    complaint: Complaint, actor, *, department: Department, instructions: str = "", at: dt.datetime | None = None
+) -> Complaint:
+    """转办: the department concerned investigates and reports; it never learns who complained."""
+    _require_supervisor(actor)
+    if department is None or not department.is_active:
+        raise ValidationError({"department": _("Please choose a department that exists.")})
+    instructions = clean_text(instructions, "instructions", required=False)
+    at = now_or(at)
+    with transaction.atomic():
+        complaint = transition(
+            complaint,
+            allowed_from=HANDLING_STATES,
+            to=ComplaintStatus.WITH_DEPARTMENT,
+            action="handed_to_department",
+            actor=actor,
+            at=at,
+            public_text=_("Your complaint was passed to the department concerned for investigation."),
+            note=f"{department}: {instructions}" if instructions else str(department),
+            handling_mode=HandlingMode.DEPARTMENT,
+            investigating_department=department,
+        )
+        if instructions:
+            ComplaintNote.objects.create(
+                complaint=complaint, kind=NoteKind.NOTE, author=actor, text=instructions, created_at=at
+            )
+        head = department.head.user if department.head_id else None
+        _hand_clock(complaint, head, actor)
+        if head is not None:
+            from efficiency_portal.notifications.services import notify
+
+            notify(
+                head,
+                kind="complaint",
+                title=str(_("A complaint to investigate")),
+                body=str(_("Complaint %(code)s was handed to your department.") % {"code": complaint.tracking_code}),
+                link=f"/complaints/department/{complaint.pk}/",
+                dedupe_key=f"complaint:handed:{complaint.pk}:{department.pk}:{at.timestamp():.0f}",
+            )
+    return complaint
+
+
+def _department_member(actor, complaint: Complaint) -> None:
+    from complaints.selectors.access import may_investigate
+
+    if not may_investigate(actor, complaint):
+        raise ValidationError(_("Only the investigating department may do this."))
+
+
+def department_return(complaint: Complaint, actor, *, reason: str, at: dt.datetime | None = None) -> Complaint:
+    """退单: a department that is not competent sends the complaint back to the supervisor, with its reason."""
+    _department_member(actor, complaint)
+    reason = clean_text(reason, "reason")
+    at = now_or(at)
+    with transaction.atomic():
+        department = complaint.investigating_department
+        back_to = ComplaintStatus.REOPENED if complaint.reopen_count else ComplaintStatus.ACCEPTED
+        complaint = transition(
+            complaint,
+            allowed_from=[ComplaintStatus.WITH_DEPARTMENT],
+            to=back_to,
+            action="returned",
+            actor=actor,
+            at=at,
+            note=reason,
+            investigating_department=None,
+        )
+        ComplaintNote.objects.create(
+            complaint=complaint, kind=NoteKind.RETURN, author=actor, department=department, text=reason, created_at=at
+        )
+        _hand_clock(complaint, complaint.handler, actor)
+    return complaint
+
+
+def department_report(complaint: Complaint, actor, *, text: str, at: dt.datetime | None = None) -> Complaint:
+    """The department's investigation report; the complaint goes back to the supervisor for the finding."""
+    _department_member(actor, complaint)
+    text = clean_text(text, "text")
+    at = now_or(at)
+    with transaction.atomic():
+        department = complaint.investigating_department
+        complaint = transition(
+            complaint,
+            allowed_from=[ComplaintStatus.WITH_DEPARTMENT],
+            to=ComplaintStatus.INVESTIGATING,
+            action="department_reported",
+            actor=actor,
+            at=at,
+        )
+        ComplaintNote.objects.create(
+            complaint=complaint, kind=NoteKind.REPORT, author=actor, department=department, text=text, created_at=at
+        )
+        _hand_clock(complaint, complaint.handler, actor)
+    return complaint
+
+
+def add_note(complaint: Complaint, actor, *, text: str, at: dt.datetime | None = None) -> ComplaintNote:
+    _require_supervisor(actor)
+    text = clean_text(text, "text")
+    if not complaint.is_open:
+        raise ValidationError(_("The complaint is closed."))
+    return ComplaintNote.objects.create(
+        complaint=complaint, kind=NoteKind.NOTE, author=actor, text=text, created_at=now_or(at)
+    )
+
+
+# --- extension ----------------------------------------------------------------------------------------------------
+
+
+def request_extension(
+    complaint: Complaint, actor, *, days: int, reason: str, at: dt.datetime | None = None
+) -> Complaint:
+    """Ask once, before the finding is due, for more working days; another supervisor approves."""
+    _require_supervisor(actor)
+    at = now_or(at)
+    reason = clean_text(reason, "reason", max_length=300)
+    if not days or days < 1 or days > settings.COMPLAINTS_MAX_EXTENSION_DAYS:
+        raise ValidationError(
+            {"days": _("Please ask for 1 to %(max)d working days.") % {"max": settings.COMPLAINTS_MAX_EXTENSION_DAYS}}
+        )
+    if complaint.extension_state:
+        raise ValidationError({"days": _("An extension was already asked for; there is only one.")})
+    clock = conclude_clock(complaint)
+    if clock is None or complaint.status not in (*HANDLING_STATES, *INVESTIGATION_STATES):
+        raise ValidationError(_("Only a complaint under investigation can be extended."))
+    if at >= clock.due_at:
+        raise ValidationError({"days": _("The time limit has already expired; an extension must be asked before.")})
+    updated = Complaint.objects.filter(pk=complaint.pk, extension_state="").update(
+        extension_state=ExtensionState.REQUESTED, extension_days=days, extension_reason=reason
+    )
+    if not updated:
+        raise ValidationError({"days": _("An extension was already asked for; there is only one.")})
+    record_event(complaint, "extension_requested", actor, at=at, from_status=complaint.status, note=reason)
+    return Complaint.objects.get(pk=complaint.pk)
+
+
+def decide_extension(
+    complaint: Complaint, actor, *, approve: bool, at: dt.datetime | None = None
+) -> Complaint:
+    _require_supervisor(actor)
+    at = now_or(at)
+    with transaction.atomic():
+        updated = Complaint.objects.filter(pk=complaint.pk, extension_state=ExtensionState.REQUESTED).update(
+            extension_state=ExtensionState.APPROVED if approve else ExtensionState.REJECTED
+        )
+        if not updated:
+            raise ValidationError(_("There is no extension request to decide."))
+        complaint.refresh_from_db()
+        if approve:
+            clock = conclude_clock(complaint)
+            if clock is None:
+                raise ValidationError(_("The complaint has no running clock."))
+            extend_deadline(clock, complaint.extension_days, complaint.extension_reason, actor, at=at)
+        record_event(
+            complaint,
+            "extension_approved" if approve else "extension_rejected",
+            actor,
+            at=at,
+            from_status=complaint.status,
+            public_text=_("The time to investigate was extended.") if approve else "",
+        )
+    return complaint
+
+
+# --- finding and sanctions ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SanctionInput:
+    sanction: str
+    staff: Staff | None = None
+    department: Department | None = None
+
+
+def _record_credit(sanction: ComplaintSanction, complaint: Complaint, actor) -> int | None:
+    rule = SANCTION_CREDIT_RULES.get(sanction.sanction)
+    if rule is None:
+        return None
+    try:
+        from credit.services import record_entry
+    except ImportError:  # the credit app is not installed yet: the sanction stands, its entry can be added later
+        logger.warning("credit.services.record_entry is not available; complaint %s sanction not recorded", complaint.pk)
+        return None
+    entry = record_entry(
+        rule_code=rule,
+        fact_date=sanction.decided_at.date(),
+        source="complaint",
+        source_object=complaint,
+        staff=sanction.staff,
+        department=sanction.department,
+        detail=str(_("Complaint %(code)s: %(sanction)s") % {"code": complaint.tracking_code, "sanction": sanction.get_sanction_display()}),
+        actor=actor,
+    )
+    return entry.pk
+
+
+def record_finding(
+    complaint: Complaint,
+    actor,
+    *,
+    finding: str,
+    text: str,
+    sanctions: Sequence[SanctionInput] = (),
+    at: dt.datetime | None = None,
+) -> Complaint:
+    """属实/部分属实 names who is at fault and the sanction (recorded in credit); 不属实 has none."""
+    _require_supervisor(actor)
+    at = now_or(at)
+    errors: dict[str, list] = {}
+    if finding not in Finding.values:
+        errors["finding"] = [_("Please choose a finding.")]
+    try:
+        text = clean_text(text, "text")
+    except ValidationError as error:
+        errors["text"] = error.messages
+    if finding in UPHELD_FINDINGS and not sanctions:
+        errors["sanctions"] = [_("An upheld complaint needs at least one sanction naming who is at fault.")]
+    if finding == Finding.NOT_UPHELD and sanctions:
+        errors["sanctions"] = [_("A complaint that is not upheld carries no sanction.")]
+    for item in sanctions:
+        if item.sanction not in Sanction.values:
+            errors["sanctions"] = [_("Unknown sanction.")]
+        if (item.staff is None) == (item.department is None):
+            errors["sanctions"] = [_("Each sanction names one civil servant or one department.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        complaint = transition(
+            complaint,
+            allowed_from=[ComplaintStatus.INVESTIGATING],
+            to=ComplaintStatus.CONCLUDED,
+            action="concluded",
+            actor=actor,
+            at=at,
+            note=text,
+            finding=finding,
+            finding_text=text,
+            concluded_at=at,
+        )
+        _finish(complaint, [CONCLUDE_CLOCK, REOPEN_CLOCK], actor, at)
+        # A reopened complaint's new finding replaces the earlier sanctions' rows (their credit entries stay).
+        for item in sanctions:
+            row = ComplaintSanction.objects.create(
+                complaint=complaint,
+                staff=item.staff,
+                department=item.department,
+                sanction=item.sanction,
+                decided_at=at,
+            )
+            entry_id = _record_credit(row, complaint, actor)
+            if entry_id is not None:
+                ComplaintSanction.objects.filter(pk=row.pk).update(credit_entry_id=entry_id)
+    return complaint
+
+
+# --- reply, the complainant's rating, reopening -------------------------------------------------------------------
+
+
+def reply(complaint: Complaint, actor, *, text: str, at: dt.datetime | None = None) -> Complaint:
+    _require_supervisor(actor)
+    at = now_or(at)
+    text = clean_text(text, "text")
+    current = Complaint.objects.get(pk=complaint.pk)
+    if current.status != ComplaintStatus.CONCLUDED:
+        raise ValidationError({"text": _("A reply can only be sent once the finding is recorded.")})
+    with transaction.atomic():
+        complaint = transition(
+            complaint,
+            allowed_from=[ComplaintStatus.CONCLUDED],
+            to=ComplaintStatus.REPLIED,
+            action="replied",
+            actor=actor,
+            at=at,
+            public_text=_("The reply to your complaint is ready."),
+            reply_text=text,
+            replied_at=at,
+        )
+        _tell_complainant(
+            complaint,
+            f"complaint:replied:{complaint.pk}:{complaint.reopen_count}",
+            str(_("Reply to your complaint %(code)s") % {"code": complaint.tracking_code}),
+            str(_("The reply is ready; read it and rate it on the tracking page.")),
+        )
+    return complaint
+
+
+def rate_handling(
+    complaint: Complaint, *, level: int, comment: str = "", actor=None, at: dt.datetime | None = None
+) -> Complaint:
+    """The complainant rates the handling; satisfied closes it, unsatisfied leaves it open to one reopening."""
+    at = now_or(at)
+    if level not in (1, 2, 3, 4, 5):
+        raise ValidationError({"level": _("Please choose how satisfied you are.")})
+    comment = clean_text(comment, "comment", required=False, max_length=500)
+    if Complaint.objects.get(pk=complaint.pk).status != ComplaintStatus.REPLIED:
+        raise ValidationError({"level": _("You can rate the handling once the reply is sent.")})
+    satisfied = level >= 3
+    return transition(
+        complaint,
+        allowed_from=[ComplaintStatus.REPLIED],
+        to=ComplaintStatus.CLOSED if satisfied else ComplaintStatus.REPLIED,
+        action="rated",
+        actor=actor,
+        at=at,
+        public_text=_("Thank you for your rating."),
+        note=comment,
+        feedback_level=level,
+        feedback_comment=comment,
+        feedback_at=at,
+    )
+
+
+def reopen(complaint: Complaint, *, reason: str, actor=None, at: dt.datetime | None = None) -> Complaint:
+    """Once, within the window after the reply: back to a supervisor with its history and a new clock."""
+    at = now_or(at)
+    reason = clean_text(reason, "reason")
+    current = Complaint.objects.get(pk=complaint.pk)
+    if current.reopen_count >= 1:
+        raise ValidationError({"reason": _("A complaint can be reopened only once.")})
+    if current.status != ComplaintStatus.REPLIED or current.replied_at is None:
+        raise ValidationError({"reason": _("A complaint can be reopened only after the reply, if you are not satisfied.")})
+    if at > current.replied_at + dt.timedelta(days=settings.COMPLAINTS_REOPEN_WINDOW_DAYS):
+        raise ValidationError(
+            {"reason": _("The %(days)d days to reopen have passed.") % {"days": settings.COMPLAINTS_REOPEN_WINDOW_DAYS}}
+        )
+    with transaction.atomic():
+        updated = Complaint.objects.filter(pk=current.pk, reopen_count=0, status=current.status).update(
+            reopen_count=1,
+            reopened_at=at,
+            status=ComplaintStatus.REOPENED,
+            investigating_department=None,
+            extension_state="",
+            extension_days=0,
+            extension_reason="",
+        )
+        if not updated:
+            raise ValidationError({"reason": _("A complaint can be reopened only once.")})
+        record_event(
+            current,
+            "reopened",
+            actor,
+            at=at,
+            from_status=current.status,
+            to_status=ComplaintStatus.REOPENED,
+            public_text=_("You reopened the complaint; it is being looked at again."),
+            note=reason,
+        )
+        ComplaintNote.objects.create(complaint=current, kind=NoteKind.NOTE, author=None, text=reason, created_at=at)
+        responsible = current.handler
+        if responsible is not None:
+            open_deadline(
+                current,
+                kind=REOPEN_CLOCK,
+                title=str(_("Conclude reopened complaint %(code)s") % {"code": current.tracking_code}),
+                department=office_department(responsible, current.department),
+                responsible=responsible,
+                started_at=at,
+                limit_days=settings.COMPLAINTS_CONCLUDE_DAYS,
+                actor=None,
+            )
+    return Complaint.objects.get(pk=current.pk)
