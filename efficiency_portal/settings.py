@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "complaints",
     "credit",
     "assessment",
+    "efficiency_portal.supervised_tasks",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ urlpatterns = [
     path("credit/", include("credit.urls")),
     path("complaints/", include("complaints.urls")),
     path("assessment/", include("assessment.urls")),
+    path("tasks/", include("efficiency_portal.supervised_tasks.urls")),
     path("api/", include("efficiency_portal.common.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -11,4 +11,5 @@ urlpatterns = [
     path("credit/", include("credit.api_urls")),
     path("complaints/", include("complaints.api_urls")),
     path("assessment/", include("assessment.api_urls")),
+    path("tasks/", include("efficiency_portal.supervised_tasks.api_urls")),
 ]
