@@ -168,12 +168,12 @@ class CreditEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.subject_name}: {self.rule.name} {self.points:+d}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("credit:entry_detail", args=[self.pk])
+
     @property
     def subject_name(self) -> str:
         return str(self.staff or self.department)
-
-    def get_absolute_url(self) -> str:
-        return reverse("credit:entry_detail", args=[self.pk])
 
 
 class EntryAction(models.TextChoices):
@@ -212,6 +212,9 @@ class CreditEvent(models.Model):
             # The expiry sweep may run twice at once: an entry expires once.
             models.UniqueConstraint(fields=["entry"], condition=Q(action="expired"), name="credit_event_expired_once"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.at:%Y-%m-%d}"
 
 
 class ObjectionStatus(models.TextChoices):
@@ -300,3 +303,6 @@ class CreditAttachment(models.Model):
         verbose_name = _("credit attachment")
         verbose_name_plural = _("credit attachments")
         ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,186 @@
+"""Reads of credit: scores and grades as of any date in one query, timelines, lists, dashboard figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Sum, Value, When
+from django.utils import timezone
+
+from credit.conf import grade_for, grade_names, grade_rank, setting, worse_grade
+from credit.models import COUNTING_STATUSES, CreditEntry, CreditObjection, EntryStatus, ObjectionStatus
+from efficiency_portal.org.models import Department, Staff
+
+
+@dataclass(frozen=True)
+class CreditScore:
+    points: int
+    grade: str
+    downgraded_to: str = ""  # the grade a direct downgrade imposes, if one is valid
+    entries: int = 0  # entries counting on that day
+
+    @property
+    def blacklisted(self) -> bool:
+        return grade_rank(self.grade) >= grade_rank(setting("CREDIT_BLACKLIST_GRADE"))
+
+
+def counting_on(on: dt.date) -> Q:
+    """Entries that count on ``on``: confirmed (or disputed, or since expired) and valid that day."""
+    return Q(status__in=COUNTING_STATUSES, fact_date__lte=on, valid_until__gt=on)
+
+
+def _downgrade_rank() -> Case:
+    # The worst imposed grade as a number, so that MAX() picks it inside the same query.
+    return Case(
+        *[When(downgrade_to=grade, then=Value(rank + 1)) for rank, grade in enumerate(grade_names())],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def _score(total: int | None, worst_rank: int | None, count: int) -> CreditScore:
+    points = setting("CREDIT_BASE_POINTS") + (total or 0)
+    imposed = grade_names()[worst_rank - 1] if worst_rank else ""
+    return CreditScore(
+        points=points, grade=worse_grade(grade_for(points), imposed), downgraded_to=imposed, entries=count
+    )
+
+
+def base_score() -> CreditScore:
+    return _score(0, 0, 0)
+
+
+def _subject(staff: Staff | None, department: Department | None) -> Q:
+    if (staff is None) == (department is None):
+        raise ValueError("Give exactly one of staff and department.")
+    return Q(staff=staff) if staff is not None else Q(department=department)
+
+
+def score_on(*, staff: Staff | None = None, department: Department | None = None, on: dt.date) -> CreditScore:
+    """Score and grade of one subject on ``on``, whatever its number of entries, in one query."""
+    row = CreditEntry.objects.filter(_subject(staff, department), counting_on(on)).aggregate(
+        total=Sum("points"), worst=Max(_downgrade_rank()), count=Count("id")
+    )
+    return _score(row["total"], row["worst"], row["count"])
+
+
+def scores_on(
+    on: dt.date, *, staff_ids: Iterable[int] | None = None, department_ids: Iterable[int] | None = None
+) -> dict[int, CreditScore]:
+    """Scores of many subjects in one query. Every id asked for is in the result (with the base score when it has
+    no counting entry). With no ids at all: every civil servant with a counting entry."""
+    by = "department_id" if department_ids is not None else "staff_id"
+    ids = (
+        list(department_ids if department_ids is not None else staff_ids or [])
+        if (staff_ids is not None or department_ids is not None)
+        else None
+    )
+    rows = CreditEntry.objects.filter(counting_on(on), **{f"{by}__isnull": False})
+    if ids is not None:
+        if not ids:
+            return {}
+        rows = rows.filter(**{f"{by}__in": ids})
+    rows = rows.order_by().values(by).annotate(total=Sum("points"), worst=Max(_downgrade_rank()), count=Count("id"))
+    result = {row[by]: _score(row["total"], row["worst"], row["count"]) for row in rows}
+    if ids is not None:
+        base = base_score()
+        for pk in ids:
+            result.setdefault(pk, base)
+    return result
+
+
+def department_scores_with_entries(on: dt.date) -> dict[int, CreditScore]:
+    rows = (
+        CreditEntry.objects.filter(counting_on(on), department__isnull=False)
+        .order_by()
+        .values("department_id")
+        .annotate(total=Sum("points"), worst=Max(_downgrade_rank()), count=Count("id"))
+    )
+    return {row["department_id"]: _score(row["total"], row["worst"], row["count"]) for row in rows}
+
+
+def entries_between(
+    start: dt.date, end: dt.date, *, staff: Staff | None = None, department: Department | None = None
+) -> QuerySet[CreditEntry]:
+    """Confirmed entries (also those disputed or expired since) whose fact lies in [start, end]."""
+    rows = CreditEntry.objects.filter(status__in=COUNTING_STATUSES, fact_date__range=(start, end))
+    if staff is not None:
+        rows = rows.filter(staff=staff)
+    if department is not None:
+        rows = rows.filter(department=department)
+    return rows.select_related("rule", "staff", "department")
+
+
+def _overdue_cutoff(on: dt.date) -> dt.datetime:
+    now = timezone.now()
+    if on >= timezone.localdate(now):
+        return now
+    return timezone.make_aware(dt.datetime.combine(on + dt.timedelta(days=1), dt.time.min))
+
+
+def open_objection_clocks() -> QuerySet:
+    from django.contrib.contenttypes.models import ContentType
+
+    from credit.services.objections import ACCEPT_CLOCK, DECIDE_CLOCK
+    from efficiency_portal.supervision.models import Deadline, DeadlineStatus
+
+    return Deadline.objects.filter(
+        content_type=ContentType.objects.get_for_model(CreditObjection),
+        kind__in=[ACCEPT_CLOCK, DECIDE_CLOCK],
+    ).exclude(status=DeadlineStatus.FINISHED)
+
+
+def dashboard_counts(on: dt.date) -> dict[str, int]:
+    return {
+        "pending": CreditEntry.objects.filter(status=EntryStatus.PENDING).count(),
+        "objections_open": CreditObjection.objects.exclude(status=ObjectionStatus.DECIDED).count(),
+        "objections_overdue": open_objection_clocks().filter(due_at__lt=_overdue_cutoff(on)).count(),
+    }
+
+
+@dataclass
+class TimelineStep:
+    day: dt.date
+    entry: CreditEntry
+    change: int  # points added that day (negative when a deduction starts, positive when it lapses)
+    starts: bool  # True: the entry starts counting; False: its validity ended
+    points_after: int = 0
+    grade_after: str = ""
+    downgrades: list[str] = field(default_factory=list)
+
+
+def timeline(*, staff: Staff | None = None, department: Department | None = None, on: dt.date) -> list[TimelineStep]:
+    """Every change of the subject's score up to ``on``, oldest first, with the score and grade after each."""
+    entries = list(
+        CreditEntry.objects.filter(_subject(staff, department), status__in=COUNTING_STATUSES, fact_date__lte=on)
+        .select_related("rule")
+        .order_by("fact_date", "id")
+    )
+    steps = [TimelineStep(entry.fact_date, entry, entry.points, True) for entry in entries]
+    steps += [
+        TimelineStep(entry.valid_until, entry, -entry.points, False) for entry in entries if entry.valid_until <= on
+    ]
+    steps.sort(key=lambda step: (step.day, not step.starts, step.entry.pk))
+    points = setting("CREDIT_BASE_POINTS")
+    active_downgrades: dict[int, str] = {}
+    for step in steps:
+        points += step.change
+        if step.entry.downgrade_to:
+            if step.starts:
+                active_downgrades[step.entry.pk] = step.entry.downgrade_to
+            else:
+                active_downgrades.pop(step.entry.pk, None)
+        grade = grade_for(points)
+        for imposed in active_downgrades.values():
+            grade = worse_grade(grade, imposed)
+        step.points_after, step.grade_after = points, grade
+    return steps
+
+
+def grade_distribution(scores: Iterable[CreditScore]) -> dict[str, int]:
+    counts = dict.fromkeys(grade_names(), 0)
+    for score in scores:
+        counts[score.grade] += 1
+    return counts
