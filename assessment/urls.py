@@ -1,4 +1,25 @@
 """Pages of assessment under one namespace."""
 
+from django.urls import path
+
+from . import views
+
 app_name = "assessment"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.my_results, name="my_results"),
+    path("results/<int:pk>/", views.result_detail, name="result_detail"),
+    path("results/<int:pk>/adjust/", views.result_adjust, name="result_adjust"),
+    path("forms/", views.my_forms, name="my_forms"),
+    path("forms/<int:pk>/", views.form_fill, name="form_fill"),
+    path("periods/", views.period_list, name="period_list"),
+    path("periods/<int:pk>/", views.period_detail, name="period_detail"),
+    path("periods/<int:pk>/run/", views.period_run, name="period_run"),
+    path("periods/<int:pk>/publish/", views.period_publish, name="period_publish"),
+    path("periods/<int:pk>/adjustment/", views.period_adjustment, name="period_adjustment"),
+    path("periods/<int:pk>/veto/", views.period_veto, name="period_veto"),
+    path("appeals/<int:pk>/decide/", views.appeal_decide, name="appeal_decide"),
+    path("rankings/", views.rankings, name="rankings"),
+    path("rankings/export/", views.rankings_export, name="rankings_export"),
+    path("schemes/", views.scheme_list, name="scheme_list"),
+    path("schemes/<int:pk>/", views.scheme_detail, name="scheme_detail"),
+]

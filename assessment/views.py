@@ -1,0 +1,388 @@
+"""Pages of the assessment. Each view parses input, checks who may act, and calls one service or selector."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from efficiency_portal.common.excel import export
+from efficiency_portal.org.roles import is_staff_member, is_supervisor
+
+from . import selectors
+from .forms import (
+    AdjustGradeForm,
+    AdjustmentEntryForm,
+    AppealForm,
+    DecideAppealForm,
+    PeriodForm,
+    ScoreSheet,
+    VetoEntryForm,
+    WeightsForm,
+)
+from .models import Appeal, EvaluationForm, Period, PeriodStatus, Result, Scheme, grade_label
+from .services import forms as form_services
+from .services import publishing, runs
+from .services import schemes as scheme_services
+
+
+def _require_supervisor(request: HttpRequest) -> None:
+    if not is_supervisor(request.user):
+        raise PermissionDenied
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _flash_errors(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+# --- Staff: own results, appeals, evaluation forms -------------------------------------------------------------
+
+
+@login_required
+def my_results(request: HttpRequest) -> HttpResponse:
+    if not is_staff_member(request.user):
+        raise PermissionDenied
+    return render(request, "assessment/my_results.html", {"results": selectors.my_results(request.user)})
+
+
+@login_required
+def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        result = selectors.result_detail(pk)
+    except Result.DoesNotExist as missing:
+        raise Http404 from missing
+    if not selectors.can_view_result(request.user, result):
+        raise Http404
+    appeal_form = AppealForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if appeal_form.is_valid():
+            try:
+                publishing.file_appeal(result, user=request.user, reason=appeal_form.cleaned_data["reason"])
+            except ValidationError as error:
+                _form_errors(appeal_form, error)
+            else:
+                messages.success(request, _("Your appeal was filed; you will be told of the decision."))
+                return redirect(result.get_absolute_url())
+        status = 400
+    period = result.period
+    may_appeal = (
+        period.status == PeriodStatus.PUBLISHED
+        and period.appeal_until is not None
+        and timezone.now() <= period.appeal_until
+        and publishing.may_appeal(result, request.user)
+        and not any(appeal.status == "open" for appeal in result.appeals.all())
+    )
+    context = {
+        "result": result,
+        "period": period,
+        "lines": result.lines.all(),
+        "grade_display": grade_label(result.grade, period.scheme.subject_kind),
+        "computed_display": grade_label(result.computed_grade, period.scheme.subject_kind),
+        "appeal_form": appeal_form if may_appeal or request.method == "POST" else None,
+        "supervisor": is_supervisor(request.user),
+        "adjust_form": AdjustGradeForm(initial={"grade": result.grade}) if is_supervisor(request.user) else None,
+    }
+    return render(request, "assessment/result_detail.html", context, status=status)
+
+
+@login_required
+def my_forms(request: HttpRequest) -> HttpResponse:
+    if not is_staff_member(request.user):
+        raise PermissionDenied
+    return render(
+        request, "assessment/my_forms.html", {"forms": selectors.my_forms(request.user), "now": timezone.now()}
+    )
+
+
+@login_required
+def form_fill(request: HttpRequest, pk: int) -> HttpResponse:
+    form = get_object_or_404(EvaluationForm.objects.select_related("period__scheme", "indicator", "evaluator"), pk=pk)
+    if not is_staff_member(request.user) or form.evaluator_id != request.user.staff.pk:
+        raise Http404
+    sheet = ScoreSheet(form, request.POST or None)
+    closed = form.period.status != PeriodStatus.OPEN or timezone.now() >= form.period.forms_close_at
+    status = 200
+    if request.method == "POST":
+        if sheet.is_valid():
+            try:
+                form_services.submit_form(form, user=request.user, scores=sheet.scores())
+            except ValidationError as error:
+                _form_errors(sheet, error)
+            else:
+                messages.success(request, _("Your scores were saved."))
+                return redirect("assessment:my_forms")
+        status = 400
+    return render(request, "assessment/form_fill.html", {"form": form, "sheet": sheet, "closed": closed}, status=status)
+
+
+# --- Supervisors: periods, runs, publishing, grades, appeals -----------------------------------------------------
+
+
+@login_required
+def period_list(request: HttpRequest) -> HttpResponse:
+    _require_supervisor(request)
+    period_form = PeriodForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if period_form.is_valid():
+            period = period_form.save()
+            messages.success(request, _("Period created."))
+            return redirect(period.get_absolute_url())
+        status = 400
+    return render(
+        request,
+        "assessment/period_list.html",
+        {"periods": selectors.periods(), "period_form": period_form},
+        status=status,
+    )
+
+
+def _period_context(request: HttpRequest, period: Period, **extra) -> dict:
+    return {
+        "period": period,
+        "results": selectors.period_results(period),
+        "appeals": selectors.open_appeals(period),
+        "runs": period.runs.select_related("actor")[:5],
+        "forms": period.forms.select_related("evaluator", "indicator").annotate(
+            scored=Count("entries", filter=Q(entries__score__isnull=False) | Q(entries__unknown=True))
+        ),
+        "adjustment_form": extra.pop("adjustment_form", None) or AdjustmentEntryForm(period),
+        "veto_form": extra.pop("veto_form", None) or VetoEntryForm(period),
+        "decide_form": DecideAppealForm(),
+        **extra,
+    }
+
+
+@login_required
+def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_supervisor(request)
+    period = get_object_or_404(Period.objects.select_related("scheme"), pk=pk)
+    return render(request, "assessment/period_detail.html", _period_context(request, period))
+
+
+@login_required
+@require_POST
+def period_run(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_supervisor(request)
+    period = get_object_or_404(Period, pk=pk)
+    try:
+        run = runs.run_period(period, actor=request.user)
+    except ValidationError as error:
+        _flash_errors(request, error)
+    else:
+        messages.success(
+            request,
+            _("Run %(n)s done: %(s)s assessed, %(c)s changed.")
+            % {"n": run.number, "s": run.subjects, "c": run.changed},
+        )
+    return redirect(period.get_absolute_url())
+
+
+@login_required
+@require_POST
+def period_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_supervisor(request)
+    period = get_object_or_404(Period, pk=pk)
+    try:
+        publishing.publish_period(period, actor=request.user)
+    except ValidationError as error:
+        _flash_errors(request, error)
+    else:
+        messages.success(request, _("Published; everyone assessed has been told."))
+    return redirect(period.get_absolute_url())
+
+
+@login_required
+@require_POST
+def period_adjustment(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_supervisor(request)
+    period = get_object_or_404(Period.objects.select_related("scheme"), pk=pk)
+    form = AdjustmentEntryForm(period, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            form_services.record_adjustment(
+                period,
+                rule=data["rule"],
+                subject_id=data["subject"],
+                quantity=data["quantity"],
+                fact_date=data["fact_date"],
+                note=data["note"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Recorded; it counts from the next run."))
+            return redirect(period.get_absolute_url())
+    return render(
+        request, "assessment/period_detail.html", _period_context(request, period, adjustment_form=form), status=400
+    )
+
+
+@login_required
+@require_POST
+def period_veto(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_supervisor(request)
+    period = get_object_or_404(Period.objects.select_related("scheme"), pk=pk)
+    form = VetoEntryForm(period, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            form_services.record_veto(
+                period, rule=data["rule"], subject_id=data["subject"], reason=data["reason"], actor=request.user
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Veto recorded; it counts from the next run."))
+            return redirect(period.get_absolute_url())
+    return render(
+        request, "assessment/period_detail.html", _period_context(request, period, veto_form=form), status=400
+    )
+
+
+@login_required
+@require_POST
+def result_adjust(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_supervisor(request)
+    result = get_object_or_404(Result, pk=pk)
+    form = AdjustGradeForm(request.POST)
+    if form.is_valid():
+        try:
+            publishing.adjust_grade(
+                result, grade=form.cleaned_data["grade"], reason=form.cleaned_data["reason"], actor=request.user
+            )
+        except ValidationError as error:
+            _flash_errors(request, error)
+        else:
+            messages.success(request, _("Grade adjusted; the reason is logged."))
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return redirect(result.get_absolute_url())
+
+
+@login_required
+@require_POST
+def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_supervisor(request)
+    appeal = get_object_or_404(Appeal.objects.select_related("result__period"), pk=pk)
+    form = DecideAppealForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            publishing.decide_appeal(
+                appeal, actor=request.user, upheld=data["upheld"], decision=data["decision"], grade=data["grade"]
+            )
+        except ValidationError as error:
+            _flash_errors(request, error)
+        else:
+            messages.success(request, _("Decision recorded; the appellant has been told."))
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return redirect(appeal.result.period.get_absolute_url())
+
+
+# --- Rankings and trends ------------------------------------------------------------------------------------------
+
+
+def _ranking_period(request: HttpRequest) -> tuple[Period | None, list[Period]]:
+    periods = list(selectors.ranked_periods(request.user)[:60])
+    wanted = request.GET.get("period", "")
+    chosen = next((p for p in periods if str(p.pk) == wanted), periods[0] if periods else None)
+    return chosen, periods
+
+
+@login_required
+def rankings(request: HttpRequest) -> HttpResponse:
+    if not selectors.may_rank(request.user):
+        raise PermissionDenied
+    scope = selectors.ranking_scope(request.user)
+    period, periods = _ranking_period(request)
+    rows = selectors.ranking(period, scope) if period else []
+    chart = None
+    if period is not None:
+        chart = selectors.trend(period, scope)
+        names = [_("Average points"), _("Excellent"), _("Incompetent / fail")]
+        for series, name in zip(chart["series"], names, strict=True):
+            series["label"] = name
+    return render(
+        request,
+        "assessment/rankings.html",
+        {"period": period, "periods": periods, "rows": rows, "chart": chart},
+    )
+
+
+@login_required
+def rankings_export(request: HttpRequest) -> HttpResponse:
+    if not selectors.may_rank(request.user):
+        raise PermissionDenied
+    period, _periods = _ranking_period(request)
+    if period is None:
+        raise Http404
+    kind = period.scheme.subject_kind
+    rows = selectors.ranking(period, selectors.ranking_scope(request.user)).iterator(chunk_size=2000)
+    columns = [
+        (_("Rank"), "rank"),
+        (_("Assessed"), "subject_name"),
+        (_("Department"), "department__name"),
+        (_("Points"), "total"),
+        (_("Grade"), lambda r: grade_label(r.grade, kind)),
+        (_("Bonus (yuan)"), "bonus"),
+    ]
+    return export(rows, columns, f"assessment-{period.pk}.xlsx", title=period.name)
+
+
+# --- Schemes ------------------------------------------------------------------------------------------------------
+
+
+@login_required
+def scheme_list(request: HttpRequest) -> HttpResponse:
+    _require_supervisor(request)
+    return render(request, "assessment/scheme_list.html", {"schemes": selectors.schemes()})
+
+
+@login_required
+def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_supervisor(request)
+    scheme = get_object_or_404(Scheme, pk=pk)
+    form = WeightsForm(scheme, request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                scheme_services.set_weights(scheme, form.weights(), quota=form.cleaned_data["excellent_quota"])
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(request, _("Weights and quota saved."))
+                return redirect(scheme.get_absolute_url())
+        status = 400
+    context = {
+        "scheme": scheme,
+        "form": form,
+        "indicators": scheme.indicators.all(),
+        "rules": scheme.adjustment_rules.all(),
+        "vetoes": scheme.veto_rules.all(),
+    }
+    return render(request, "assessment/scheme_detail.html", context, status=status)
