@@ -1,4 +1,29 @@
 """Pages of complaints under one namespace."""
 
+from django.urls import path
+
+from .views import department, public, ratings, work
+
 app_name = "complaints"
-urlpatterns: list = []
+urlpatterns = [
+    path("file/", public.file, name="file"),
+    path("file/done/", public.file_done, name="file_done"),
+    path("track/", public.track, name="track"),
+    path("track/<int:pk>/", public.track_detail, name="track_detail"),
+    path("mine/", public.my_complaints, name="my_complaints"),
+    path("attachments/<int:pk>/", public.attachment_download, name="attachment"),
+    path("work/", work.work_list, name="work_list"),
+    path("work/<int:pk>/", work.detail, name="detail"),
+    path("work/<int:pk>/reveal/", work.reveal, name="reveal"),
+    path("work/templates/<int:pk>/", work.template_text, name="template_text"),
+    path("intake/", work.intake, name="intake"),
+    path("statistics/", work.statistics, name="statistics"),
+    path("department/", department.department_list, name="department_list"),
+    path("department/<int:pk>/", department.department_detail, name="department_detail"),
+    path("ratings/", ratings.rating_list, name="rating_list"),
+    path("ratings/<int:pk>/", ratings.rating_detail, name="rating_detail"),
+    path("rate/case/<int:pk>/", ratings.rate_case, name="rate_case"),
+    path("rate/window/", ratings.rate_window, name="rate_window"),
+    path("rectifications/", ratings.rectification_list, name="rectification_list"),
+    path("rectifications/<int:pk>/", ratings.rectification_detail, name="rectification_detail"),
+]

@@ -159,9 +159,7 @@ class Complaint(models.Model):
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     decline_reason = models.TextField(_("reason for not accepting"), blank=True, default="")
     transferred_to = models.CharField(_("sent on to"), max_length=200, blank=True, default="")
-    handling_mode = models.CharField(
-        _("handling"), max_length=12, choices=HandlingMode.choices, blank=True, default=""
-    )
+    handling_mode = models.CharField(_("handling"), max_length=12, choices=HandlingMode.choices, blank=True, default="")
     handler = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("handling supervisor"),
@@ -249,7 +247,9 @@ class NoteKind(models.TextChoices):
 
 
 class ComplaintNote(models.Model):
-    complaint = models.ForeignKey(Complaint, verbose_name=_("complaint"), on_delete=models.CASCADE, related_name="notes")
+    complaint = models.ForeignKey(
+        Complaint, verbose_name=_("complaint"), on_delete=models.CASCADE, related_name="notes"
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=NoteKind.choices, default=NoteKind.NOTE)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+"

@@ -71,9 +71,7 @@ class ServiceRating(models.Model):
         _("by default"), default=False, help_text=_("Not rated within the window: counted as fairly satisfied.")
     )
     rated_at = models.DateTimeField(_("rated at"))
-    appeal_status = models.CharField(
-        _("appeal"), max_length=10, choices=AppealStatus.choices, blank=True, default=""
-    )
+    appeal_status = models.CharField(_("appeal"), max_length=10, choices=AppealStatus.choices, blank=True, default="")
     appeal_reason = models.TextField(_("grounds of the appeal"), blank=True, default="")
     appeal_decision = models.TextField(_("decision on the appeal"), blank=True, default="")
     appeal_decided_by = models.ForeignKey(

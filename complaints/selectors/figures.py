@@ -8,9 +8,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q, QuerySet, Sum, When
 from django.db.models import Case as SqlCase
-from django.db.models import IntegerField, Value
+from django.db.models import Count, IntegerField, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from complaints.models import (
@@ -84,9 +83,7 @@ class Satisfaction:
 def ratings_between(start: dt.date, end: dt.date, *, staff=None, department=None) -> QuerySet[ServiceRating]:
     """Ratings given in [start, end] that count (not set aside on appeal)."""
     low, high = _span(start, end)
-    rows = ServiceRating.objects.filter(rated_at__gte=low, rated_at__lt=high).exclude(
-        appeal_status=AppealStatus.UPHELD
-    )
+    rows = ServiceRating.objects.filter(rated_at__gte=low, rated_at__lt=high).exclude(appeal_status=AppealStatus.UPHELD)
     if staff is not None:
         rows = rows.filter(handler=staff)
     if department is not None:
@@ -124,7 +121,7 @@ def satisfaction(start: dt.date, end: dt.date, *, by: str) -> dict[int, Satisfac
 def dashboard_counts(on: dt.date) -> dict[str, int]:
     complaint_type = ContentType.objects.get_for_model(Complaint)
     order_type = ContentType.objects.get_for_model(RectificationOrder)
-    low, high = _span(on, on)
+    low, _high = _span(on, on)
     complaints = Complaint.objects.aggregate(
         awaiting_acceptance=Count("pk", filter=Q(status=ComplaintStatus.SUBMITTED)),
         open=Count("pk", filter=Q(status__in=OPEN_STATES)),
@@ -139,7 +136,10 @@ def dashboard_counts(on: dt.date) -> dict[str, int]:
     )
     orders = RectificationOrder.objects.aggregate(
         open=Count(
-            "pk", filter=Q(status__in=[RectificationStatus.OPEN, RectificationStatus.CONTACTED, RectificationStatus.RECTIFIED])
+            "pk",
+            filter=Q(
+                status__in=[RectificationStatus.OPEN, RectificationStatus.CONTACTED, RectificationStatus.RECTIFIED]
+            ),
         )
     )
     overdue_orders = (

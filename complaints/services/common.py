@@ -80,8 +80,10 @@ def transition(
         current = Complaint.objects.select_for_update().get(pk=complaint.pk)
         if current.status not in allowed:
             raise ValidationError(
-                {"status": _("This cannot be done while the complaint is “%(status)s”.")
-                 % {"status": current.get_status_display()}}
+                {
+                    "status": _("This cannot be done while the complaint is “%(status)s”.")
+                    % {"status": current.get_status_display()}
+                }
             )
         updated = Complaint.objects.filter(pk=current.pk, status=current.status).update(status=to, **changes)
         if not updated:
@@ -96,9 +98,7 @@ def duty_supervisor():
     """Who answers for a new complaint's acceptance clock until someone accepts it: the longest-serving
     active supervisor (or None when the portal has none yet)."""
     user_model = get_user_model()
-    return (
-        user_model.objects.filter(is_active=True, groups__name=Role.SUPERVISOR).order_by("date_joined", "pk").first()
-    )
+    return user_model.objects.filter(is_active=True, groups__name=Role.SUPERVISOR).order_by("date_joined", "pk").first()
 
 
 def office_department(user, fallback: Department) -> Department:

@@ -139,7 +139,8 @@ def decline(
     transfer_to = clean_text(transfer_to, "transfer_to", required=False, max_length=200)
     to = ComplaintStatus.TRANSFERRED if transfer_to else ComplaintStatus.DECLINED
     public = (
-        _("Your complaint was sent on to %(to)s, which is competent: %(reason)s") % {"to": transfer_to, "reason": reason}
+        _("Your complaint was sent on to %(to)s, which is competent: %(reason)s")
+        % {"to": transfer_to, "reason": reason}
         if transfer_to
         else _("Your complaint was not accepted: %(reason)s") % {"reason": reason}
     )
@@ -339,9 +340,7 @@ def request_extension(
     return Complaint.objects.get(pk=complaint.pk)
 
 
-def decide_extension(
-    complaint: Complaint, actor, *, approve: bool, at: dt.datetime | None = None
-) -> Complaint:
+def decide_extension(complaint: Complaint, actor, *, approve: bool, at: dt.datetime | None = None) -> Complaint:
     _require_supervisor(actor)
     at = now_or(at)
     with transaction.atomic():
@@ -384,7 +383,9 @@ def _record_credit(sanction: ComplaintSanction, complaint: Complaint, actor) -> 
     try:
         from credit.services import record_entry
     except ImportError:  # the credit app is not installed yet: the sanction stands, its entry can be added later
-        logger.warning("credit.services.record_entry is not available; complaint %s sanction not recorded", complaint.pk)
+        logger.warning(
+            "credit.services.record_entry is not available; complaint %s sanction not recorded", complaint.pk
+        )
         return None
     entry = record_entry(
         rule_code=rule,
@@ -393,7 +394,10 @@ def _record_credit(sanction: ComplaintSanction, complaint: Complaint, actor) -> 
         source_object=complaint,
         staff=sanction.staff,
         department=sanction.department,
-        detail=str(_("Complaint %(code)s: %(sanction)s") % {"code": complaint.tracking_code, "sanction": sanction.get_sanction_display()}),
+        detail=str(
+            _("Complaint %(code)s: %(sanction)s")
+            % {"code": complaint.tracking_code, "sanction": sanction.get_sanction_display()}
+        ),
         actor=actor,
     )
     return entry.pk
@@ -523,7 +527,9 @@ def reopen(complaint: Complaint, *, reason: str, actor=None, at: dt.datetime | N
     if current.reopen_count >= 1:
         raise ValidationError({"reason": _("A complaint can be reopened only once.")})
     if current.status != ComplaintStatus.REPLIED or current.replied_at is None:
-        raise ValidationError({"reason": _("A complaint can be reopened only after the reply, if you are not satisfied.")})
+        raise ValidationError(
+            {"reason": _("A complaint can be reopened only after the reply, if you are not satisfied.")}
+        )
     if at > current.replied_at + dt.timedelta(days=settings.COMPLAINTS_REOPEN_WINDOW_DAYS):
         raise ValidationError(
             {"reason": _("The %(days)d days to reopen have passed.") % {"days": settings.COMPLAINTS_REOPEN_WINDOW_DAYS}}

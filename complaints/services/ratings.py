@@ -246,9 +246,7 @@ def _finish_clock(order: RectificationOrder, kind: str, actor, at: dt.datetime) 
         finish_deadline(clock, actor, at=max(at, clock.started_at))
 
 
-def _order_step(
-    order: RectificationOrder, actor, *, allowed_from: str, to: str, changes: dict
-) -> RectificationOrder:
+def _order_step(order: RectificationOrder, actor, *, allowed_from: str, to: str, changes: dict) -> RectificationOrder:
     from complaints.selectors.access import may_work_rectification
 
     if not may_work_rectification(actor, order):

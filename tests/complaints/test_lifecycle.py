@@ -78,11 +78,17 @@ def test_filing_stores_identity_encrypted_secret_hashed_and_opens_acceptance_clo
 
 def test_same_submission_key_files_once():
     first = file_complaint(
-        category="rudeness", description="态度粗暴", department=StaffFactory().department, name="李四",
+        category="rudeness",
+        description="态度粗暴",
+        department=StaffFactory().department,
+        name="李四",
         submission_key="same-token",
     )
     second = file_complaint(
-        category="rudeness", description="态度粗暴", department=first.complaint.department, name="李四",
+        category="rudeness",
+        description="态度粗暴",
+        department=first.complaint.department,
+        name="李四",
         submission_key="same-token",
     )
     assert second.duplicate and second.secret is None and second.complaint == first.complaint

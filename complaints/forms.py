@@ -1,0 +1,314 @@
+"""Forms of the complaints pages. They parse input; the services decide."""
+
+from __future__ import annotations
+
+import secrets
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from complaints import captcha
+from complaints.models import (
+    Category,
+    ComplaintChannel,
+    Finding,
+    RatingLevel,
+    ResponseTemplate,
+    Sanction,
+)
+from efficiency_portal.org.models import Department, Staff
+
+LEVEL_CHOICES = [(str(value), label) for value, label in RatingLevel.choices]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if not data:
+            return []
+        items = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in items]
+
+
+def apply_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form's fields (unknown fields go to the top)."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            target = field if field in form.fields else None
+            for message in messages:
+                form.add_error(target, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+class FilingForm(forms.Form):
+    form_token = forms.CharField(widget=forms.HiddenInput)
+    category = forms.ChoiceField(
+        label=_("What is the complaint about?"),
+        choices=[("", _("Please choose")), *list(Category.choices)],
+        error_messages={"required": _("Please choose what the complaint is about.")},
+    )
+    department = forms.ModelChoiceField(
+        label=_("Which department?"),
+        queryset=Department.objects.filter(is_active=True).order_by("sort_order", "name"),
+        error_messages={
+            "required": _("Please choose the department."),
+            "invalid_choice": _("Please choose a department that exists."),
+        },
+    )
+    staff_name = forms.CharField(
+        label=_("Name or staff number of the person (if you know it)"), max_length=50, required=False
+    )
+    case = forms.TypedChoiceField(
+        label=_("Which of your applications? (optional)"), required=False, coerce=int, empty_value=None
+    )
+    description = forms.CharField(
+        label=_("What happened?"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=5000,
+        error_messages={"required": _("Please tell us what happened.")},
+    )
+    happened_on = forms.DateField(
+        label=_("When did it happen?"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    place = forms.CharField(label=_("Where did it happen?"), max_length=200, required=False)
+    attachments = MultipleFileField(
+        label=_("Photos or documents (optional)"),
+        required=False,
+        help_text=_("PDF, JPEG or PNG, up to 5 files; the type is checked from the content."),
+    )
+    anonymous = forms.BooleanField(label=_("Complain without giving my name"), required=False)
+    name = forms.CharField(label=_("Your name"), max_length=100, required=False)
+    phone = forms.CharField(label=_("Your phone number"), max_length=30, required=False)
+    email = forms.EmailField(label=_("Your e-mail"), required=False)
+    send_secret = forms.BooleanField(label=_("Send me the tracking number and secret by SMS or e-mail"), required=False)
+    captcha_token = forms.CharField(widget=forms.HiddenInput, required=False)
+    captcha_answer = forms.CharField(label=_("Please solve this sum"), max_length=5, required=False)
+
+    def __init__(self, *args, cases=None, need_captcha: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.need_captcha = need_captcha
+        if not self.is_bound:
+            self.initial.setdefault("form_token", secrets.token_urlsafe(24))
+        self.fields["case"].choices = [("", _("None"))] + [
+            (case.pk, f"{case.tracking_code} {case.item.name}") for case in (cases or [])
+        ]
+        if not cases:
+            del self.fields["case"]
+        self.captcha_question = ""
+        if need_captcha:
+            question, token = captcha.new_challenge()
+            self.captcha_question = question
+            self.fields["captcha_answer"].label = _("Please solve this sum: %(q)s") % {"q": question}
+            self.fields["captcha_answer"].required = True
+            self.initial["captcha_token"] = token
+            if self.is_bound:
+                data = self.data.copy()
+                self.submitted_captcha_token = data.get("captcha_token", "")
+                data["captcha_token"] = token
+                self.data = data
+        else:
+            del self.fields["captcha_token"]
+            del self.fields["captcha_answer"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.need_captcha and not captcha.check(
+            getattr(self, "submitted_captcha_token", ""), cleaned.get("captcha_answer", "")
+        ):
+            self.add_error("captcha_answer", _("The answer to the sum is not right; please try the new one."))
+        if not cleaned.get("anonymous") and not (cleaned.get("name") or "").strip():
+            self.add_error("name", _("Please give your name, or tick “without giving my name”."))
+        return cleaned
+
+    def staff(self) -> Staff | None:
+        wanted = (self.cleaned_data.get("staff_name") or "").strip()
+        department = self.cleaned_data.get("department")
+        if not wanted or department is None:
+            return None
+        return (
+            Staff.objects.filter(department=department, is_active=True).filter(models_q(wanted)).order_by("pk").first()
+        )
+
+
+def models_q(wanted: str):
+    from django.db.models import Q
+
+    return Q(name=wanted) | Q(employee_no=wanted)
+
+
+class IntakeForm(FilingForm):
+    channel = forms.ChoiceField(
+        label=_("How did the complaint come in?"),
+        choices=[
+            (ComplaintChannel.HOTLINE, ComplaintChannel.HOTLINE.label),
+            (ComplaintChannel.LETTER, ComplaintChannel.LETTER.label),
+            (ComplaintChannel.WALK_IN, ComplaintChannel.WALK_IN.label),
+        ],
+    )
+
+
+class TrackForm(forms.Form):
+    code = forms.CharField(label=_("Tracking number"), max_length=20)
+    secret = forms.CharField(label=_("Secret"), max_length=40, widget=forms.PasswordInput(render_value=False))
+
+
+class RateHandlingForm(forms.Form):
+    level = forms.TypedChoiceField(
+        label=_("How satisfied are you with the handling?"),
+        choices=LEVEL_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why are you not satisfied?"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    transfer_to = forms.CharField(label=_("Send on to (competent authority, optional)"), max_length=200, required=False)
+
+
+class TextForm(forms.Form):
+    text = forms.CharField(label=_("Text"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class AssignForm(forms.Form):
+    supervisor = forms.ModelChoiceField(label=_("Supervisor"), queryset=None)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.contrib.auth import get_user_model
+
+        from efficiency_portal.org.models import Role
+
+        self.fields["supervisor"].queryset = (
+            get_user_model().objects.filter(groups__name=Role.SUPERVISOR, is_active=True).order_by("pk")
+        )
+
+
+class HandForm(forms.Form):
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.filter(is_active=True).order_by("sort_order", "name")
+    )
+    instructions = forms.CharField(
+        label=_("Instructions"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ExtensionForm(forms.Form):
+    days = forms.IntegerField(label=_("Working days"), min_value=1, max_value=60)
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class FindingForm(forms.Form):
+    finding = forms.ChoiceField(label=_("Finding"), choices=Finding.choices, widget=forms.RadioSelect)
+    text = forms.CharField(label=_("Grounds"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+    sanction_staff = forms.ModelMultipleChoiceField(label=_("Civil servants at fault"), queryset=None, required=False)
+    staff_sanction = forms.ChoiceField(
+        label=_("Sanction for them"), choices=[("", "—"), *list(Sanction.choices)], required=False
+    )
+    sanction_department = forms.BooleanField(label=_("The department is at fault too"), required=False)
+    department_sanction = forms.ChoiceField(
+        label=_("Sanction for the department"), choices=[("", "—"), *list(Sanction.choices)], required=False
+    )
+
+    def __init__(self, *args, complaint=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.complaint = complaint
+        self.fields["sanction_staff"].queryset = Staff.objects.filter(
+            department=complaint.department if complaint else None
+        ).order_by("name")
+
+    def sanctions(self):
+        from complaints.services.handling import SanctionInput
+
+        result = []
+        sanction = self.cleaned_data.get("staff_sanction")
+        for staff in self.cleaned_data.get("sanction_staff") or []:
+            if sanction:
+                result.append(SanctionInput(sanction, staff=staff))
+        if self.cleaned_data.get("sanction_department") and self.cleaned_data.get("department_sanction"):
+            result.append(SanctionInput(self.cleaned_data["department_sanction"], department=self.complaint.department))
+        return result
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("sanction_staff") and not cleaned.get("staff_sanction"):
+            self.add_error("staff_sanction", _("Please choose the sanction for the people named."))
+        return cleaned
+
+
+class ReplyForm(forms.Form):
+    template = forms.ModelChoiceField(
+        label=_("Start from a template"), queryset=ResponseTemplate.objects.all(), required=False
+    )
+    text = forms.CharField(label=_("Reply"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("Note"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RateServiceForm(forms.Form):
+    level = forms.TypedChoiceField(label=_("Overall"), choices=LEVEL_CHOICES, coerce=int, widget=forms.RadioSelect)
+    service_level = forms.TypedChoiceField(
+        label=_("The service"), choices=[("", "—"), *LEVEL_CHOICES], coerce=int, required=False, empty_value=None
+    )
+    window_level = forms.TypedChoiceField(
+        label=_("The window"), choices=[("", "—"), *LEVEL_CHOICES], coerce=int, required=False, empty_value=None
+    )
+    tags = forms.MultipleChoiceField(
+        label=_("What stood out"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(t, t) for t in ("办事快", "态度好", "一次办好", "等待久", "态度差", "多次跑腿", "告知不清")],
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RateWindowForm(RateServiceForm):
+    department = forms.ModelChoiceField(
+        label=_("Which window or department?"),
+        queryset=Department.objects.filter(is_active=True).order_by("sort_order", "name"),
+    )
+
+    field_order = ["department", "level", "window_level", "tags", "comment"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["service_level"]
+
+
+class AppealForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is this rating malicious?"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AppealDecisionForm(forms.Form):
+    uphold = forms.TypedChoiceField(
+        label=_("Decision"),
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+        choices=[("1", _("Set the rating aside")), ("0", _("The rating stands"))],
+    )
+    decision = forms.CharField(label=_("Grounds"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,166 @@
+"""Rating pages: rate a finished case or a window visit; ratings with statistics; rectification orders."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
+
+from approvals.selectors.finished import rateable_cases
+from complaints.forms import (
+    AppealDecisionForm,
+    AppealForm,
+    NoteForm,
+    RateServiceForm,
+    RateWindowForm,
+    apply_errors,
+)
+from complaints.models import RatingLevel, RectificationOrder, RectificationStatus, ServiceRating
+from complaints.selectors.access import department_scope, may_see_ratings, may_work_rectification
+from complaints.selectors.lists import rating_list as rating_rows
+from complaints.selectors.lists import rating_stats
+from complaints.selectors.lists import rectification_list as order_rows
+from complaints.services import ratings
+from efficiency_portal.common.excel import export
+from efficiency_portal.org.models import Department
+from efficiency_portal.org.roles import is_staff_member, is_supervisor
+
+
+@login_required
+def rate_case(request: HttpRequest, pk: int) -> HttpResponse:
+    case = rateable_cases(request.user).filter(pk=pk).first()
+    if case is None:
+        raise Http404
+    if ServiceRating.objects.filter(case=case).exists():
+        messages.info(request, _("This case was already rated. Thank you."))
+        return redirect("approvals:my_cases")
+    form = RateServiceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ratings.rate_case(case, rater=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Thank you for rating the service."))
+            return redirect("approvals:my_cases")
+    return render(request, "complaints/ratings/rate.html", {"form": form, "case": case})
+
+
+def rate_window(request: HttpRequest) -> HttpResponse:
+    form = RateWindowForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            ratings.rate_window_visit(data.pop("department"), rater=request.user, **data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Thank you for rating the service."))
+            return redirect("complaints:rate_window")
+    return render(request, "complaints/ratings/rate.html", {"form": form, "case": None})
+
+
+EXPORT_COLUMNS = [
+    (_("Rated at"), "rated_at"),
+    (_("What was rated"), lambda r: r.get_subject_display()),
+    (_("Department"), "department__name"),
+    (_("Handler"), lambda r: r.handler.name if r.handler_id else ""),
+    (_("Rating"), lambda r: r.get_level_display()),
+    (_("By default"), "is_default"),
+    (_("Comment"), "comment"),
+    (_("Appeal"), lambda r: r.get_appeal_status_display()),
+]
+
+
+@login_required
+def rating_list(request: HttpRequest) -> HttpResponse:
+    if not may_see_ratings(request.user):
+        raise PermissionDenied
+    filters = {key: request.GET.get(key, "") for key in ("department", "level", "subject", "appeal")}
+    rows = rating_rows(filters, user=request.user)
+    if request.GET.get("export") == "xlsx":
+        return export(rows[:20_000], EXPORT_COLUMNS, "ratings.xlsx", title=_("Ratings"))
+    context = {
+        "ratings": rows[:200],
+        "stats": rating_stats(rows),
+        "filters": filters,
+        "levels": RatingLevel.choices,
+        "departments": Department.objects.filter(is_active=True).order_by("sort_order", "name"),
+    }
+    return render(request, "complaints/ratings/list.html", context)
+
+
+@login_required
+def rating_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    rating = get_object_or_404(ServiceRating.objects.select_related("department", "handler", "case"), pk=pk)
+    supervisor = is_supervisor(request.user)
+    in_department = rating.department_id in department_scope(request.user)
+    if not (supervisor or in_department or may_see_ratings(request.user)):
+        raise PermissionDenied
+    appeal_form = AppealForm(prefix="appeal")
+    decision_form = AppealDecisionForm(prefix="decision")
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "appeal":
+                appeal_form = AppealForm(request.POST, prefix="appeal")
+                if appeal_form.is_valid():
+                    ratings.appeal_rating(rating, request.user, reason=appeal_form.cleaned_data["reason"])
+                    messages.success(request, _("The appeal was sent to the supervision office."))
+                    return redirect(request.path)
+            elif request.POST.get("action") == "decide":
+                decision_form = AppealDecisionForm(request.POST, prefix="decision")
+                if decision_form.is_valid():
+                    ratings.decide_appeal(rating, request.user, **decision_form.cleaned_data)
+                    messages.success(request, _("The appeal was decided."))
+                    return redirect(request.path)
+        except ValidationError as error:
+            apply_errors(appeal_form if request.POST.get("action") == "appeal" else decision_form, error)
+    context = {
+        "rating": rating,
+        "may_appeal": in_department and rating.level <= 2 and not rating.appeal_status,
+        "may_decide": supervisor and rating.appeal_status == "pending",
+        "appeal_form": appeal_form,
+        "decision_form": decision_form,
+    }
+    return render(request, "complaints/ratings/detail.html", context)
+
+
+@login_required
+def rectification_list(request: HttpRequest) -> HttpResponse:
+    if not (is_staff_member(request.user) or is_supervisor(request.user)):
+        raise PermissionDenied
+    return render(request, "complaints/ratings/rectifications.html", {"orders": order_rows(request.user)[:200]})
+
+
+@login_required
+def rectification_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    order = get_object_or_404(
+        RectificationOrder.objects.select_related("department", "rating", "rating__handler"), pk=pk
+    )
+    if not may_work_rectification(request.user, order):
+        raise Http404
+    form = NoteForm(request.POST or None)
+    steps = {
+        RectificationStatus.OPEN: ("contact", ratings.record_contact),
+        RectificationStatus.CONTACTED: ("rectify", ratings.record_rectification),
+        RectificationStatus.RECTIFIED: ("follow_up", ratings.record_follow_up),
+    }
+    step = steps.get(order.status)
+    if request.method == "POST" and step is not None and form.is_valid():
+        try:
+            step[1](order, request.user, note=form.cleaned_data["note"])
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Recorded."))
+            return redirect(request.path)
+    context = {
+        "order": order,
+        "form": form,
+        "step": step[0] if step else "",
+        "may_step": step is not None and (step[0] != "follow_up" or is_supervisor(request.user)),
+    }
+    return render(request, "complaints/ratings/rectification.html", context)
