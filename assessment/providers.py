@@ -267,6 +267,7 @@ class CreditScore(Provider):
         else:
             scores = selectors.scores_on(period.end, department_ids=population.ids)
         links = self._entry_links(selectors, period, population)
+        base = Decimal(str(_credit_base()))
         values: dict[int, Value] = {}
         for subject_id, score in scores.items():
             points = Decimal(score.points)
@@ -275,7 +276,9 @@ class CreditScore(Provider):
                 "grade": score.grade,
                 "day": period.end.isoformat(),
             }
-            values[subject_id] = Value(points, text, clamp(points), [fact(text), *links.get(subject_id, [])])
+            # The base score (everyone starts from it) is full marks; each point below it costs in proportion.
+            ratio = clamp((points * HUNDRED / base).quantize(FOUR))
+            values[subject_id] = Value(points, text, ratio, [fact(text), *links.get(subject_id, [])])
         return values
 
     def _entry_links(self, selectors: Any, period: Period, population: Population) -> dict[int, list]:
@@ -293,6 +296,14 @@ class CreditScore(Provider):
 
     def missing(self, indicator: Indicator) -> Value:
         return Value(None, _("No credit record: full marks"), HUNDRED, [])
+
+
+def _credit_base() -> int:
+    try:
+        from credit.conf import setting
+    except ImportError:
+        return 1000
+    return int(setting("CREDIT_BASE_POINTS"))
 
 
 def _url(row: Any) -> str:

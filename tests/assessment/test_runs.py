@@ -209,16 +209,13 @@ def test_quota_over_the_hard_maximum_refuses_the_run(world):
 
 
 def test_efficiency_cautions_block_excellent_and_propose_incompetent(world, monkeypatch):
-    import complaints
+    from complaints import selectors
 
-    class FakeSelectors:
-        @staticmethod
-        def sanction_counts(start, end, *, sanction):
-            assert sanction == "efficiency_caution" and start == dt.date(2026, 1, 1)
-            return {world["alice"].pk: 1, world["bob"].pk: 2}
+    def sanction_counts(start, end, *, sanction):
+        assert sanction == "efficiency_caution" and start == dt.date(2026, 1, 1)
+        return {world["alice"].pk: 1, world["bob"].pk: 2}
 
-    monkeypatch.setattr(complaints, "selectors", FakeSelectors, raising=False)
-    monkeypatch.setitem(__import__("sys").modules, "complaints.selectors", FakeSelectors)
+    monkeypatch.setattr(selectors, "sanction_counts", sanction_counts)
     world["scheme"].excellent_quota = D("25")
     world["scheme"].save()
     runs.run_period(world["period"])
