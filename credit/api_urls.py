@@ -1,4 +1,19 @@
 """The credit API under /api/credit/."""
 
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from credit import api
+
 app_name = "credit_api"
-urlpatterns: list = []
+
+router = SimpleRouter()
+router.register("rules", api.RuleViewSet, basename="rule")
+router.register("entries", api.EntryViewSet, basename="entry")
+router.register("objections", api.ObjectionViewSet, basename="objection")
+
+urlpatterns = [
+    *router.urls,
+    path("scores/", api.ScoreListView.as_view(), name="scores"),
+    path("scores/mine/", api.MyScoreView.as_view(), name="my-score"),
+]

@@ -184,3 +184,38 @@ def grade_distribution(scores: Iterable[CreditScore]) -> dict[str, int]:
     for score in scores:
         counts[score.grade] += 1
     return counts
+
+
+def subject_scores(
+    user, *, on: dt.date, kind: str = "staff", q: str = "", department_id: int | None = None, grade: str = ""
+) -> list[dict]:
+    """Every subject in ``user``'s scope with its score, filtered: one query for the subjects, one for the scores."""
+    from credit.permissions import scope_department_ids
+
+    scope = scope_department_ids(user)
+    q = (q or "").strip()
+    if kind == "staff":
+        subjects = Staff.objects.filter(is_active=True).select_related("department")
+        subjects = subjects.order_by("department__name", "name")
+        if scope is not None:
+            subjects = subjects.filter(department_id__in=scope)
+        if department_id:
+            subjects = subjects.filter(department_id=department_id)
+        if q:
+            subjects = subjects.filter(name__icontains=q)
+        subjects = list(subjects)
+        scores = scores_on(on, staff_ids=[subject.pk for subject in subjects])
+    else:
+        subjects = Department.objects.filter(is_active=True).order_by("sort_order", "name")
+        if scope is not None:
+            subjects = subjects.filter(pk__in=scope)
+        if department_id:
+            subjects = subjects.filter(pk=department_id)
+        if q:
+            subjects = subjects.filter(name__icontains=q)
+        subjects = list(subjects)
+        scores = scores_on(on, department_ids=[subject.pk for subject in subjects])
+    rows = [{"subject": subject, "score": scores[subject.pk], "kind": kind} for subject in subjects]
+    if grade in grade_names():
+        rows = [row for row in rows if row["score"].grade == grade]
+    return rows

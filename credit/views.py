@@ -125,35 +125,16 @@ def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _subject_rows(request: HttpRequest, on: dt.date) -> tuple[list[dict], str]:
-    """Every subject in the user's scope with its score, filtered; one query for the subjects, one for scores."""
     kind = "department" if request.GET.get("kind") == "department" else "staff"
-    scope = scope_department_ids(request.user)
-    q = request.GET.get("q", "").strip()
     department_id = request.GET.get("department", "")
-    if kind == "staff":
-        subjects = (
-            Staff.objects.filter(is_active=True).select_related("department").order_by("department__name", "name")
-        )
-        if scope is not None:
-            subjects = subjects.filter(department_id__in=scope)
-        if q:
-            subjects = subjects.filter(name__icontains=q)
-        if department_id.isdigit():
-            subjects = subjects.filter(department_id=int(department_id))
-        subjects = list(subjects)
-        scores = selectors.scores_on(on, staff_ids=[subject.pk for subject in subjects])
-    else:
-        subjects = Department.objects.filter(is_active=True).order_by("sort_order", "name")
-        if scope is not None:
-            subjects = subjects.filter(pk__in=scope)
-        if q:
-            subjects = subjects.filter(name__icontains=q)
-        subjects = list(subjects)
-        scores = selectors.scores_on(on, department_ids=[subject.pk for subject in subjects])
-    rows = [{"subject": subject, "score": scores[subject.pk]} for subject in subjects]
-    grade = request.GET.get("grade", "")
-    if grade in grade_names():
-        rows = [row for row in rows if row["score"].grade == grade]
+    rows = selectors.subject_scores(
+        request.user,
+        on=on,
+        kind=kind,
+        q=request.GET.get("q", ""),
+        department_id=int(department_id) if department_id.isdigit() else None,
+        grade=request.GET.get("grade", ""),
+    )
     return rows, kind
 
 

@@ -1,0 +1,64 @@
+"""A small organisation shared by the credit page and API tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+import time_machine
+from django.test import Client
+
+from credit import services
+from credit.models import CreditEntry, Source
+from efficiency_portal.accounts.models import User
+from efficiency_portal.org.models import Department, Role, Staff
+from tests.factories import CitizenFactory, DepartmentFactory, StaffFactory, UserFactory, make_head, seed_calendar
+
+NOW = dt.datetime(2026, 6, 1, 10, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+
+@dataclass
+class World:
+    x: Department
+    y: Department
+    users: dict[str, User | None]
+    clerk_x: Staff
+    entry: CreditEntry
+
+    def client(self, who: str) -> Client:
+        client = Client()
+        if self.users[who] is not None:
+            client.force_login(self.users[who])
+        return client
+
+
+@pytest.fixture
+def world() -> World:
+    seed_calendar(2025, 2026)
+    x, y = DepartmentFactory(), DepartmentFactory()
+    clerk_x = StaffFactory(department=x, roles=[Role.CLERK])
+    leader = StaffFactory(department=DepartmentFactory(), roles=[Role.LEADER])
+    x.leader_in_charge = leader
+    x.save(update_fields=["leader_in_charge"])
+    users = {
+        "anonymous": None,
+        "citizen": CitizenFactory(),
+        "clerk_x": clerk_x.user,
+        "clerk_x2": StaffFactory(department=x, roles=[Role.CLERK]).user,
+        "clerk_y": StaffFactory(department=y, roles=[Role.CLERK]).user,
+        "head_x": make_head(x).user,
+        "leader": leader.user,
+        "supervisor": StaffFactory(roles=[Role.SUPERVISOR]).user,
+        "admin": UserFactory(is_superuser=True, roles=[Role.ADMINISTRATOR]),
+    }
+    with time_machine.travel(NOW, tick=False):
+        entry = services.record_entry(
+            rule_code="buck_passing",
+            fact_date=dt.date(2026, 5, 20),
+            source=Source.MANUAL,
+            staff=clerk_x,
+            detail="窗口推诿，未一次性告知",
+            actor=users["supervisor"],
+        )
+    return World(x, y, users, clerk_x, entry)
