@@ -1,0 +1,1 @@
+"""DRF endpoints of the assessment."""
