@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "credit",
     "assessment",
     "efficiency_portal.supervised_tasks",
+    "efficiency_portal.dashboards",
 ]
 
 MIDDLEWARE = [
@@ -347,6 +348,17 @@ CELERY_BEAT_SCHEDULE = {
     "default-ratings": {
         "task": "complaints.default_ratings",
         "schedule": crontab(minute=15),
+        "options": {"expires": 3000},
+    },
+    # Red cards propose credit deductions for a supervisor to confirm; credit entries past their validity expire.
+    "propose-credit-for-red-cards": {
+        "task": "approvals.propose_credit_for_red_cards",
+        "schedule": crontab(minute="*/10"),
+        "options": {"expires": 540},
+    },
+    "expire-credit-entries": {
+        "task": "credit.expire_entries",
+        "schedule": crontab(minute=5, hour=0),
         "options": {"expires": 3000},
     },
     "send-outbox": {
