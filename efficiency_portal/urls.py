@@ -20,6 +20,8 @@ urlpatterns = [
     path("complaints/", include("complaints.urls")),
     path("assessment/", include("assessment.urls")),
     path("tasks/", include("efficiency_portal.supervised_tasks.urls")),
+    # /dashboard/... and the public /public/... pages, under one namespace.
+    path("", include("efficiency_portal.dashboards.urls")),
     path("api/", include("efficiency_portal.common.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -12,4 +12,5 @@ urlpatterns = [
     path("complaints/", include("complaints.api_urls")),
     path("assessment/", include("assessment.api_urls")),
     path("tasks/", include("efficiency_portal.supervised_tasks.api_urls")),
+    path("dashboard/", include("efficiency_portal.dashboards.api_urls")),
 ]

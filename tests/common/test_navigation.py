@@ -19,6 +19,7 @@ def test_anonymous_visitor_sees_public_services_only():
     assert names(AnonymousUser()) == {
         "approvals:catalogue",
         "approvals:track",
+        "dashboards:disclosure",
         "org:department_list",
         "workdays:calendar",
     }

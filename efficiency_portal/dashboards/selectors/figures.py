@@ -1,0 +1,482 @@
+"""The figures of the command centre and the department dashboard, each with the list behind it.
+
+Every clock figure is the ``count()`` of a queryset that its drill-down page lists, so a figure and its list can
+never disagree. Case throughput (received, finished, on-time rate ...) is read from the pre-aggregated daily and
+monthly rows of approvals; its list is the approvals statistics page for the same period.
+
+Scope: ``department_ids=None`` is the whole city (command centre); a set limits every figure to those departments
+(department dashboard). The complaints, credit and assessment counts exist city-wide only (their contracts have no
+department filter), so the department dashboard leaves them out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+import assessment.selectors as assessment_selectors
+import complaints.selectors as complaints_selectors
+import credit.selectors as credit_selectors
+from approvals.selectors import stats
+from efficiency_portal.supervised_tasks import selectors as task_selectors
+from efficiency_portal.supervised_tasks.models import Task, TaskStatus
+from efficiency_portal.supervision.models import Deadline, DeadlineStatus, Light, Warning, WarningRecipient
+from efficiency_portal.workdays.calendar import local_date
+
+from .scope import scope_departments
+
+CASE_KIND = "case"
+RUNNING = (DeadlineStatus.OPEN, DeadlineStatus.PAUSED)
+TREND_MONTHS = 12
+
+
+def today() -> dt.date:
+    return local_date(timezone.now())
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def trend_start(day: dt.date) -> dt.date:
+    """The first day of the month eleven months before ``day``'s: twelve months including the current one."""
+    year, month = day.year, day.month - (TREND_MONTHS - 1)
+    while month < 1:
+        year, month = year - 1, month + 12
+    return dt.date(year, month, 1)
+
+
+def url_or_none(name: str, *args, query: dict | None = None) -> str | None:
+    """A link to another app's page, or None while that page does not exist (its figure is shown unlinked)."""
+    try:
+        url = reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+# --- the lists behind the clock figures ---------------------------------------------------------------------------
+
+
+def _in_scope(queryset: QuerySet, department_ids: set[int] | None, field_name: str = "department_id") -> QuerySet:
+    return queryset if department_ids is None else queryset.filter(**{f"{field_name}__in": department_ids})
+
+
+def running_cases(department_ids: set[int] | None) -> QuerySet[Deadline]:
+    return _in_scope(Deadline.objects.filter(kind=CASE_KIND, status__in=RUNNING), department_ids)
+
+
+def month_span(on: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    start = timezone.make_aware(dt.datetime.combine(month_start(on), dt.time.min))
+    end = timezone.make_aware(dt.datetime.combine(on + dt.timedelta(days=1), dt.time.min))
+    return start, end
+
+
+def month_warnings(department_ids: set[int] | None, on: dt.date) -> QuerySet[Warning]:
+    start, end = month_span(on)
+    return _in_scope(
+        Warning.objects.filter(raised_at__gte=start, raised_at__lt=end), department_ids, "deadline__department_id"
+    )
+
+
+def unanswered(warnings: QuerySet[Warning]) -> QuerySet[Warning]:
+    """Warnings none of whose recipients has opened them yet."""
+    opened = WarningRecipient.objects.filter(warning=OuterRef("pk"), acknowledged_at__isnull=False)
+    return warnings.filter(~Exists(opened))
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    """A drill-down list: what it lists ("deadline", "warning" or "task") and the queryset its figure counts."""
+
+    label: object
+    kind: str
+    rows: Callable[[set[int] | None, dt.date], QuerySet]
+
+
+DRILL_LISTS: dict[str, ListSpec] = {
+    "cases_open": ListSpec(_("Cases running on the clock"), "deadline", lambda ids, on: running_cases(ids)),
+    "cases_yellow": ListSpec(
+        _("Cases with a yellow light"), "deadline", lambda ids, on: running_cases(ids).filter(light=Light.YELLOW)
+    ),
+    "cases_red": ListSpec(
+        _("Cases with a red light (overdue)"), "deadline", lambda ids, on: running_cases(ids).filter(light=Light.RED)
+    ),
+    "warnings_month": ListSpec(_("Warnings this month"), "warning", lambda ids, on: month_warnings(ids, on)),
+    "warnings_red_month": ListSpec(
+        _("Red warnings this month"), "warning", lambda ids, on: month_warnings(ids, on).filter(level="red")
+    ),
+    "warnings_unanswered": ListSpec(
+        _("Warnings this month nobody has opened"), "warning", lambda ids, on: unanswered(month_warnings(ids, on))
+    ),
+    "tasks_open": ListSpec(
+        _("Supervised tasks not closed out"),
+        "task",
+        lambda ids, on: _in_scope(Task.objects.exclude(status=TaskStatus.CLOSED), ids, "lead_department_id"),
+    ),
+    "tasks_awaiting": ListSpec(
+        _("Supervised tasks awaiting close-out"),
+        "task",
+        lambda ids, on: _in_scope(
+            Task.objects.filter(status=TaskStatus.AWAITING_ACCEPTANCE), ids, "lead_department_id"
+        ),
+    ),
+    "tasks_red": ListSpec(
+        _("Supervised tasks overdue"), "task", lambda ids, on: task_selectors.red_tasks(department_ids=ids)
+    ),
+}
+
+
+def drill_rows(key: str, department_ids: set[int] | None, on: dt.date) -> QuerySet:
+    return DRILL_LISTS[key].rows(department_ids, on)
+
+
+# --- figures ------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Figure:
+    key: str
+    label: object
+    value: int | Decimal | None
+    url: str | None = None
+    tone: str = ""  # "danger", "warning" or "" (plain)
+    suffix: str = ""
+
+    @property
+    def display(self) -> str:
+        if self.value is None:
+            return "—"
+        return f"{self.value}{self.suffix}"
+
+
+@dataclass
+class Section:
+    title: object
+    figures: list[Figure] = field(default_factory=list)
+
+
+def _drill_url(key: str, scope: str) -> str:
+    return reverse("dashboards:drill", args=[scope, key])
+
+
+def _tone(value, tone: str) -> str:
+    return tone if value else ""
+
+
+def clock_section(department_ids: set[int] | None, on: dt.date, scope: str) -> Section:
+    counts = running_cases(department_ids).aggregate(
+        open=models_count(),
+        yellow=models_count(Q(light=Light.YELLOW)),
+        red=models_count(Q(light=Light.RED)),
+    )
+    return Section(
+        _("Cases now"),
+        [
+            Figure("cases_open", _("Running on the clock"), counts["open"], _drill_url("cases_open", scope)),
+            Figure(
+                "cases_yellow",
+                _("Yellow (due soon)"),
+                counts["yellow"],
+                _drill_url("cases_yellow", scope),
+                _tone(counts["yellow"], "warning"),
+            ),
+            Figure(
+                "cases_red",
+                _("Red (overdue)"),
+                counts["red"],
+                _drill_url("cases_red", scope),
+                _tone(counts["red"], "danger"),
+            ),
+        ],
+    )
+
+
+def models_count(condition: Q | None = None):
+    from django.db.models import Count
+
+    return Count("pk", filter=condition) if condition is not None else Count("pk")
+
+
+def _stats_url(department_ids: set[int] | None, start: dt.date, end: dt.date) -> str | None:
+    query = {"start": start.isoformat(), "end": end.isoformat()}
+    if department_ids is not None and len(department_ids) == 1:
+        from efficiency_portal.org.models import Department
+
+        code = Department.objects.filter(pk=next(iter(department_ids))).values_list("code", flat=True).first()
+        if code:
+            return url_or_none("approvals:department_statistics", code, query=query)
+    return url_or_none("approvals:statistics", query=query)
+
+
+def throughput(department_ids: set[int] | None, start: dt.date, end: dt.date) -> stats.Figures:
+    """Summed pre-aggregated case figures of the scope over [start, end] (a query or two, whatever the cases)."""
+    rows = stats.figures_by_department(start, end, scope_departments(department_ids))
+    return stats.total(rows)
+
+
+def throughput_section(department_ids: set[int] | None, on: dt.date) -> Section:
+    first = month_start(on)
+    day = throughput(department_ids, on, on)
+    month = throughput(department_ids, first, on)
+    day_url = _stats_url(department_ids, on, on)
+    month_url = _stats_url(department_ids, first, on)
+    return Section(
+        _("Cases today and this month"),
+        [
+            Figure("received_today", _("Received today"), day.received, day_url),
+            Figure("finished_today", _("Finished today"), day.finished, day_url),
+            Figure("received_month", _("Received this month"), month.received, month_url),
+            Figure("finished_month", _("Finished this month"), month.finished, month_url),
+            Figure("on_time_rate_month", _("On-time rate this month"), month.on_time_rate, month_url, suffix=" %"),
+            Figure(
+                "late_rate_month",
+                _("Overdue rate this month"),
+                month.late_rate,
+                month_url,
+                _tone(month.late_rate, "danger"),
+                " %",
+            ),
+        ],
+    )
+
+
+def warnings_section(department_ids: set[int] | None, on: dt.date, scope: str) -> Section:
+    month = month_warnings(department_ids, on)
+    values = {
+        "warnings_month": month.count(),
+        "warnings_red_month": month.filter(level="red").count(),
+        "warnings_unanswered": unanswered(month).count(),
+    }
+    return Section(
+        _("Warnings this month"),
+        [
+            Figure(
+                "warnings_month", _("Warnings raised"), values["warnings_month"], _drill_url("warnings_month", scope)
+            ),
+            Figure(
+                "warnings_red_month",
+                _("Red warnings"),
+                values["warnings_red_month"],
+                _drill_url("warnings_red_month", scope),
+                _tone(values["warnings_red_month"], "danger"),
+            ),
+            Figure(
+                "warnings_unanswered",
+                _("Not opened by anyone told"),
+                values["warnings_unanswered"],
+                _drill_url("warnings_unanswered", scope),
+                _tone(values["warnings_unanswered"], "warning"),
+            ),
+        ],
+    )
+
+
+def tasks_section(department_ids: set[int] | None, on: dt.date, scope: str) -> Section:
+    counts = task_selectors.dashboard_counts(on, department_ids=department_ids)
+    return Section(
+        _("Supervised tasks"),
+        [
+            Figure("tasks_open", _("Not closed out"), counts["open"], _drill_url("tasks_open", scope)),
+            Figure(
+                "tasks_awaiting",
+                _("Awaiting close-out"),
+                counts["awaiting"],
+                _drill_url("tasks_awaiting", scope),
+                _tone(counts["awaiting"], "warning"),
+            ),
+            Figure(
+                "tasks_red", _("Overdue"), counts["red"], _drill_url("tasks_red", scope), _tone(counts["red"], "danger")
+            ),
+        ],
+    )
+
+
+def city_sections(on: dt.date) -> list[Section]:
+    """Complaints, ratings, credit and assessment: city-wide counts from those apps' contracted selectors."""
+    complaints = complaints_selectors.dashboard_counts(on)
+    credit = credit_selectors.dashboard_counts(on)
+    appeals = assessment_selectors.dashboard_counts(on)
+    return [
+        Section(
+            _("Complaints and ratings"),
+            [
+                Figure(
+                    "complaints_awaiting",
+                    _("Complaints awaiting acceptance"),
+                    complaints["awaiting_acceptance"],
+                    url_or_none("complaints:work_list"),
+                    _tone(complaints["awaiting_acceptance"], "warning"),
+                ),
+                Figure(
+                    "complaints_open", _("Complaints open"), complaints["open"], url_or_none("complaints:work_list")
+                ),
+                Figure(
+                    "complaints_overdue",
+                    _("Complaints overdue"),
+                    complaints["overdue"],
+                    url_or_none("complaints:work_list"),
+                    _tone(complaints["overdue"], "danger"),
+                ),
+                Figure(
+                    "rectifications_open",
+                    _("Bad ratings under rectification"),
+                    complaints["rectifications_open"],
+                    url_or_none("complaints:rectification_list"),
+                ),
+                Figure(
+                    "rectifications_overdue",
+                    _("Rectifications overdue"),
+                    complaints["rectifications_overdue"],
+                    url_or_none("complaints:rectification_list"),
+                    _tone(complaints["rectifications_overdue"], "danger"),
+                ),
+            ],
+        ),
+        Section(
+            _("Credit and assessment"),
+            [
+                Figure(
+                    "credit_pending",
+                    _("Credit entries awaiting confirmation"),
+                    credit["pending"],
+                    url_or_none("credit:pending_list"),
+                    _tone(credit["pending"], "warning"),
+                ),
+                Figure(
+                    "objections_open",
+                    _("Credit objections open"),
+                    credit["objections_open"],
+                    url_or_none("credit:objection_list"),
+                ),
+                Figure(
+                    "objections_overdue",
+                    _("Credit objections overdue"),
+                    credit["objections_overdue"],
+                    url_or_none("credit:objection_list"),
+                    _tone(credit["objections_overdue"], "danger"),
+                ),
+                Figure(
+                    "appeals_open",
+                    _("Assessment appeals open"),
+                    appeals["appeals_open"],
+                    url_or_none("assessment:period_list"),
+                ),
+                Figure(
+                    "appeals_due",
+                    _("Assessment appeals due today"),
+                    appeals["appeals_due"],
+                    url_or_none("assessment:period_list"),
+                    _tone(appeals["appeals_due"], "danger"),
+                ),
+            ],
+        ),
+    ]
+
+
+def sections(department_ids: set[int] | None, on: dt.date, scope: str) -> list[Section]:
+    result = [
+        clock_section(department_ids, on, scope),
+        throughput_section(department_ids, on),
+        warnings_section(department_ids, on, scope),
+        tasks_section(department_ids, on, scope),
+    ]
+    if department_ids is None:
+        result.extend(city_sections(on))
+    return result
+
+
+def flat(sections_: list[Section]) -> dict[str, Figure]:
+    return {figure.key: figure for section in sections_ for figure in section.figures}
+
+
+# --- ranking and trend --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class RankRow:
+    rank: int
+    department_id: int
+    code: str
+    name: str
+    finished: int
+    on_time_rate: Decimal | None
+    late_rate: Decimal | None
+    ratings: int
+    satisfaction: Decimal | None
+
+
+def ranking(department_ids: set[int] | None, start: dt.date, end: dt.date) -> list[RankRow]:
+    """Departments by on-time rate (highest first), then satisfaction; departments without finished cases last."""
+    departments = list(scope_departments(department_ids).values("pk", "code", "name"))
+    by_code = {row.key: row for row in stats.figures_by_department(start, end, scope_departments(department_ids))}
+    scores = complaints_selectors.satisfaction(start, end, by="department")
+    rows = []
+    for department in departments:
+        figures = by_code.get(department["code"]) or stats.Figures()
+        score = scores.get(department["pk"])
+        rows.append(
+            RankRow(
+                rank=0,
+                department_id=department["pk"],
+                code=department["code"],
+                name=department["name"],
+                finished=figures.finished,
+                on_time_rate=figures.on_time_rate,
+                late_rate=figures.late_rate,
+                ratings=score.count if score else 0,
+                satisfaction=score.score if score else None,
+            )
+        )
+    rows.sort(
+        key=lambda r: (
+            r.on_time_rate is None,
+            -(r.on_time_rate or 0),
+            r.satisfaction is None,
+            -(r.satisfaction or 0),
+            r.name,
+        )
+    )
+    for position, row in enumerate(rows, start=1):
+        row.rank = position
+    return rows
+
+
+def trend(department_ids: set[int] | None, on: dt.date) -> list[stats.Figures]:
+    """Twelve months up to ``on``'s month from the monthly rows; a scope of several departments is summed."""
+    start = trend_start(on)
+    if department_ids is None:
+        return stats.monthly_trend(None, start, on)
+    months: list[stats.Figures] | None = None
+    for department in scope_departments(department_ids):
+        rows = stats.monthly_trend(department, start, on)
+        if months is None:
+            months = rows
+            continue
+        for total_row, row in zip(months, rows, strict=True):
+            for name in stats.COUNT_FIELDS:
+                setattr(total_row, name, getattr(total_row, name) + getattr(row, name))
+    return months or stats.monthly_trend(None, start, start - dt.timedelta(days=1))
+
+
+def trend_chart(rows: list[stats.Figures]) -> dict:
+    return {
+        "labels": [row.label for row in rows],
+        "series": [
+            {"label": str(_("Received")), "axis": "count", "data": [row.received for row in rows]},
+            {"label": str(_("Finished")), "axis": "count", "data": [row.finished for row in rows]},
+            {
+                "label": str(_("On-time rate (%)")),
+                "axis": "rate",
+                "data": [float(row.on_time_rate) if row.on_time_rate is not None else None for row in rows],
+            },
+        ],
+    }

@@ -1,0 +1,48 @@
+"""A civil servant's own page: my running clocks, my warnings, my ratings, my credit, my assessment."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import assessment.selectors as assessment_selectors
+import complaints.selectors as complaints_selectors
+import credit.selectors as credit_selectors
+from efficiency_portal.supervision.models import Deadline
+from efficiency_portal.supervision.selectors import my_warnings
+
+from .drill import subject_url
+from .figures import RUNNING, url_or_none
+
+MY_ROWS = 10
+
+
+def my_page(user, on: dt.date) -> dict:
+    staff = user.staff
+    year_start = on.replace(month=1, day=1)
+    clocks = list(
+        Deadline.objects.filter(responsible=user, status__in=RUNNING)
+        .select_related("department")
+        .order_by("due_at", "id")[:MY_ROWS]
+    )
+    ratings = complaints_selectors.satisfaction(year_start, on, by="staff").get(staff.pk)
+    return {
+        "staff": staff,
+        "on": on,
+        "clocks": [(deadline, subject_url(deadline)) for deadline in clocks],
+        "running_count": Deadline.objects.filter(responsible=user, status__in=RUNNING).count(),
+        "warnings": list(my_warnings(user)[:MY_ROWS]),
+        "ratings": ratings,
+        "ratings_list": list(
+            complaints_selectors.ratings_between(year_start, on, staff=staff).order_by("-rated_at")[:MY_ROWS]
+        ),
+        "credit": credit_selectors.score_on(staff=staff, on=on),
+        "results": list(assessment_selectors.published_results(staff=staff)[:5]),
+        "links": {
+            "queue": url_or_none("approvals:my_queue"),
+            "warnings": url_or_none("supervision:my_warnings"),
+            "credit": url_or_none("credit:my_record"),
+            "assessment": url_or_none("assessment:my_results"),
+            "ratings": url_or_none("complaints:my_ratings"),
+            "tasks": url_or_none("supervised_tasks:list"),
+        },
+    }

@@ -1,0 +1,161 @@
+"""Every figure against the hand-counted small city of conftest.py; drill-down lists agree with their figures."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from efficiency_portal.dashboards.selectors import figures
+from efficiency_portal.dashboards.selectors.figures import DRILL_LISTS
+
+pytestmark = pytest.mark.django_db
+
+CITY = {
+    "cases_open": 5,
+    "cases_yellow": 2,
+    "cases_red": 2,
+    "received_today": 5,
+    "finished_today": 3,
+    "received_month": 11,
+    "finished_month": 11,
+    "on_time_rate_month": Decimal("72.7"),  # (5 + 1 + 1 + 1) / 11
+    "late_rate_month": Decimal("27.3"),  # 3 / 11
+    "warnings_month": 2,
+    "warnings_red_month": 2,
+    "warnings_unanswered": 1,
+    "tasks_open": 1,
+    "tasks_awaiting": 0,
+    "tasks_red": 0,
+    "complaints_awaiting": 0,
+    "complaints_open": 0,
+    "complaints_overdue": 0,
+    "rectifications_open": 0,
+    "rectifications_overdue": 0,
+    "credit_pending": 0,
+    "objections_open": 0,
+    "objections_overdue": 0,
+    "appeals_open": 0,
+    "appeals_due": 0,
+}
+DEPARTMENT_X = {
+    "cases_open": 3,
+    "cases_yellow": 1,
+    "cases_red": 1,
+    "received_today": 4,
+    "finished_today": 2,
+    "received_month": 10,
+    "finished_month": 10,
+    "on_time_rate_month": Decimal("70.0"),
+    "late_rate_month": Decimal("30.0"),
+    "warnings_month": 1,
+    "warnings_red_month": 1,
+    "warnings_unanswered": 0,
+    "tasks_open": 1,
+    "tasks_awaiting": 0,
+    "tasks_red": 0,
+}
+
+
+def values(department_ids, scope):
+    found = figures.flat(figures.sections(department_ids, figures.today(), scope))
+    return {key: figure.value for key, figure in found.items()}
+
+
+def test_city_figures(city):
+    assert values(None, "city") == CITY
+
+
+def test_department_figures_leave_out_the_city_wide_counts(world, city):
+    assert values({world.x.pk}, "department") == DEPARTMENT_X
+
+
+@pytest.mark.parametrize("scope", ["city", "department"])
+def test_every_drill_down_list_agrees_with_its_figure(world, city, login, scope):
+    client = login(world.supervisor.user if scope == "city" else world.head_x.user)
+    expected = CITY if scope == "city" else DEPARTMENT_X
+    for key in DRILL_LISTS:
+        response = client.get(reverse("dashboards:drill", args=[scope, key]))
+        assert response.status_code == 200, key
+        assert response.context["total"] == expected[key], key
+        page = response.context.get("page")
+        listed = len(page.object_list) if page is not None else len(response.context["items"])
+        assert listed == expected[key], key
+
+
+def test_red_drill_down_lists_the_overdue_cases_with_links_to_them(world, city, login):
+    client = login(world.supervisor.user)
+    response = client.get(reverse("dashboards:drill", args=["city", "cases_red"]))
+    html = response.content.decode()
+    assert "逾期案件甲" in html and "逾期案件乙" in html
+    assert reverse("approvals:case_work", args=[city["clocks"]["x_red"].object_id]) in html
+
+
+def test_ranking_by_on_time_rate(world, city):
+    rows = figures.ranking(None, figures.month_start(figures.today()), figures.today())
+    assert [(r.rank, r.code, r.finished, r.on_time_rate) for r in rows[:2]] == [
+        (1, "y", 1, Decimal("100.0")),
+        (2, "x", 10, Decimal("70.0")),
+    ]
+    assert all(r.on_time_rate is None for r in rows[2:])
+
+
+def test_twelve_month_trend(world, city):
+    rows = figures.trend(None, figures.today())
+    assert rows[0].label == "2024-12" and rows[-1].label == "2025-11" and len(rows) == 12
+    assert (rows[-2].received, rows[-2].finished, rows[-2].on_time_rate) == (20, 20, Decimal("95.0"))
+    assert (rows[-1].received, rows[-1].on_time_rate) == (11, Decimal("72.7"))
+    assert [r.received for r in figures.trend({world.y.pk}, figures.today())][-2:] == [0, 1]
+
+
+def test_live_json_matches_the_page(world, city, login):
+    client = login(world.supervisor.user)
+    data = client.get(reverse("dashboards:live", args=["city"])).json()
+    assert data["figures"]["cases_red"] == "2"
+    assert data["figures"]["on_time_rate_month"] == "72.7 %"
+    page = client.get(reverse("dashboards:command_centre")).content.decode()
+    assert 'data-figure="cases_red">2<' in page
+
+
+def test_excel_exports(world, city, login):
+    client = login(world.supervisor.user)
+    for url in (
+        reverse("dashboards:drill", args=["city", "cases_red"]) + "?export=xlsx",
+        reverse("dashboards:drill", args=["city", "warnings_month"]) + "?export=xlsx",
+        reverse("dashboards:drill", args=["city", "tasks_open"]) + "?export=xlsx",
+        reverse("dashboards:command_centre") + "?export=ranking",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200 and "spreadsheetml" in response["Content-Type"], url
+
+
+def test_unknown_list_and_bad_cursor(world, city, login):
+    client = login(world.supervisor.user)
+    assert client.get(reverse("dashboards:drill", args=["city", "nothing"])).status_code == 404
+    assert client.get(reverse("dashboards:drill", args=["elsewhere", "cases_red"])).status_code == 404
+    response = client.get(reverse("dashboards:drill", args=["city", "cases_red"]), {"cursor": "!!"})
+    assert response.status_code == 200 and response.context["cursor_error"]
+
+
+def test_command_centre_queries_do_not_grow_with_rows(world, city, login, django_assert_max_num_queries):
+    from .conftest import case_clock, stat
+
+    client = login(world.supervisor.user)
+    client.get(reverse("dashboards:command_centre"))
+    with django_assert_max_num_queries(60) as before:
+        client.get(reverse("dashboards:command_centre"))
+    for _ in range(15):
+        case_clock(world, world.x, "red")
+    import datetime as dt
+
+    from tests.factories import ItemFactory
+
+    for day in range(1, 20):
+        stat(
+            world.x, ItemFactory(department=world.x), dt.date(2025, 11, day), received=1, finished=1, finished_on_time=1
+        )
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        client.get(reverse("dashboards:command_centre"))
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        client.get(reverse("dashboards:drill", args=["city", "cases_red"]))
