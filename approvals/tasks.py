@@ -37,3 +37,11 @@ def sync_cards_task() -> int:
     from approvals.services.cards import sync_cards_from_warnings
 
     return sync_cards_from_warnings()
+
+
+@shared_task(name="approvals.propose_credit_for_red_cards", ignore_result=True)
+def propose_credit_for_red_cards_task(card_ids: list[int] | None = None) -> int:
+    """Run by beat after the cards are synced; idempotent: credit keeps one entry per (subject, rule, card)."""
+    from approvals.services.cards import propose_credit_for_red_cards
+
+    return propose_credit_for_red_cards(card_ids)

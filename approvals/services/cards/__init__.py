@@ -7,6 +7,7 @@ unique per (case, trigger, level), so every caller may run twice. A red card ask
 explanation, which a supervisor accepts or sends back.
 """
 
+from approvals.services.cards.credit import propose_credit_for_red_cards
 from approvals.services.cards.explanations import MIN_EXPLANATION_CHARS, review_explanation, submit_explanation
 from approvals.services.cards.raising import raise_card, sync_cards_from_warnings
 from approvals.services.cards.refusals import flag_refusal_without_reason
@@ -15,6 +16,7 @@ from approvals.services.cards.talks import raise_talk_flags, record_talk_held
 __all__ = [
     "MIN_EXPLANATION_CHARS",
     "flag_refusal_without_reason",
+    "propose_credit_for_red_cards",
     "raise_card",
     "raise_talk_flags",
     "record_talk_held",
