@@ -235,10 +235,10 @@ def complaint_stats(start: dt.date, end: dt.date) -> dict[str, Any]:
         "received": Count("pk"),
         "accepted": Count("pk", filter=Q(accepted_at__isnull=False)),
         "concluded": Count("pk", filter=Q(concluded_at__isnull=False)),
-        "on_time": Count("pk", filter=Q(concluded_at__isnull=False, on_time=True)),
+        "on_time": Count("pk", filter=Q(Exists(on_time), concluded_at__isnull=False)),
         "upheld": Count("pk", filter=Q(finding__in=UPHELD_FINDINGS)),
     }
-    base = received.annotate(on_time=Exists(on_time)).order_by()
+    base = received.order_by()
 
     def rates(row: dict) -> dict:
         accepted = row["accepted"] or 0

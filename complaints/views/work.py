@@ -218,10 +218,17 @@ def intake(request: HttpRequest) -> HttpResponse:
     return render(request, "complaints/public/file.html", file_form_context(request, form, intake=True))
 
 
+def _date(value: str | None) -> dt.date | None:
+    try:
+        return parse_date(value or "")
+    except ValueError:
+        return None
+
+
 def _period(request: HttpRequest) -> tuple[dt.date, dt.date]:
     today = timezone.localdate()
-    start = parse_date(request.GET.get("start") or "") or today.replace(month=1, day=1)
-    end = parse_date(request.GET.get("end") or "") or today
+    start = _date(request.GET.get("start")) or today.replace(month=1, day=1)
+    end = _date(request.GET.get("end")) or today
     if end < start:
         start, end = end, start
     return start, end
