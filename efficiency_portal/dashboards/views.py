@@ -37,8 +37,9 @@ def _scope_ids(request: HttpRequest, scope: str) -> set[int] | None:
 def _dashboard(request: HttpRequest, scope: str, template: str) -> HttpResponse:
     ids = _scope_ids(request, scope)
     on = figures.today()
-    sections = figures.sections(ids, on, scope)
-    rows = figures.ranking(ids, figures.month_start(on), on)
+    month_rows = figures.month_rows(ids, on)
+    sections = figures.sections(ids, on, scope, month_rows)
+    rows = figures.ranking(ids, figures.month_start(on), on, month_rows)
     if request.GET.get("export") == "ranking":
         return export(rows, RANKING_COLUMNS, f"ranking-{on:%Y%m}", title=_("Ranking"))
     trend = figures.trend(ids, on)

@@ -223,10 +223,16 @@ def throughput(department_ids: set[int] | None, start: dt.date, end: dt.date) ->
     return stats.total(rows)
 
 
-def throughput_section(department_ids: set[int] | None, on: dt.date) -> Section:
+def throughput_section(
+    department_ids: set[int] | None, on: dt.date, month_rows: list[stats.Figures] | None = None
+) -> Section:
+    """Today's and this month's case figures; ``month_rows`` (per department, as the ranking reads them) saves
+    reading the month twice."""
     first = month_start(on)
     day = throughput(department_ids, on, on)
-    month = throughput(department_ids, first, on)
+    if month_rows is None:
+        month_rows = stats.figures_by_department(first, on, scope_departments(department_ids))
+    month = stats.total(month_rows)
     day_url = _stats_url(department_ids, on, on)
     month_url = _stats_url(department_ids, first, on)
     return Section(
@@ -382,10 +388,12 @@ def city_sections(on: dt.date) -> list[Section]:
     ]
 
 
-def sections(department_ids: set[int] | None, on: dt.date, scope: str) -> list[Section]:
+def sections(
+    department_ids: set[int] | None, on: dt.date, scope: str, month_rows: list[stats.Figures] | None = None
+) -> list[Section]:
     result = [
         clock_section(department_ids, on, scope),
-        throughput_section(department_ids, on),
+        throughput_section(department_ids, on, month_rows),
         warnings_section(department_ids, on, scope),
         tasks_section(department_ids, on, scope),
     ]
@@ -414,16 +422,25 @@ class RankRow:
     satisfaction: Decimal | None
 
 
-def ranking(department_ids: set[int] | None, start: dt.date, end: dt.date) -> list[RankRow]:
+def month_rows(department_ids: set[int] | None, on: dt.date) -> list[stats.Figures]:
+    """This month's case figures per department of the scope (shared by the month figures and the ranking)."""
+    return stats.figures_by_department(month_start(on), on, scope_departments(department_ids))
+
+
+def ranking(
+    department_ids: set[int] | None, start: dt.date, end: dt.date, rows: list[stats.Figures] | None = None
+) -> list[RankRow]:
     """Departments by on-time rate (highest first), then satisfaction; departments without finished cases last."""
     departments = list(scope_departments(department_ids).values("pk", "code", "name"))
-    by_code = {row.key: row for row in stats.figures_by_department(start, end, scope_departments(department_ids))}
+    if rows is None:
+        rows = stats.figures_by_department(start, end, scope_departments(department_ids))
+    by_code = {row.key: row for row in rows}
     scores = complaints_selectors.satisfaction(start, end, by="department")
-    rows = []
+    result = []
     for department in departments:
         figures = by_code.get(department["code"]) or stats.Figures()
         score = scores.get(department["pk"])
-        rows.append(
+        result.append(
             RankRow(
                 rank=0,
                 department_id=department["pk"],
@@ -436,7 +453,7 @@ def ranking(department_ids: set[int] | None, start: dt.date, end: dt.date) -> li
                 satisfaction=score.score if score else None,
             )
         )
-    rows.sort(
+    result.sort(
         key=lambda r: (
             r.on_time_rate is None,
             -(r.on_time_rate or 0),
@@ -445,9 +462,9 @@ def ranking(department_ids: set[int] | None, start: dt.date, end: dt.date) -> li
             r.name,
         )
     )
-    for position, row in enumerate(rows, start=1):
+    for position, row in enumerate(result, start=1):
         row.rank = position
-    return rows
+    return result
 
 
 def trend(department_ids: set[int] | None, on: dt.date) -> list[stats.Figures]:
