@@ -4,7 +4,6 @@ finding with sanctions (recorded in credit), reply, the complainant's rating and
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -26,6 +25,7 @@ from complaints.models import (
     Sanction,
 )
 from complaints.models.complaints import HANDLING_STATES, SANCTION_CREDIT_RULES, UPHELD_FINDINGS
+from credit.services import record_entry
 from efficiency_portal.org.models import Department, Staff
 from efficiency_portal.org.roles import is_supervisor
 from efficiency_portal.supervision.models import Deadline, DeadlineStatus
@@ -47,8 +47,6 @@ from .common import (
     transition,
 )
 from .filing import contact_of
-
-logger = logging.getLogger(__name__)
 
 INVESTIGATION_STATES = (ComplaintStatus.INVESTIGATING, ComplaintStatus.WITH_DEPARTMENT)
 
@@ -379,13 +377,6 @@ class SanctionInput:
 def _record_credit(sanction: ComplaintSanction, complaint: Complaint, actor) -> int | None:
     rule = SANCTION_CREDIT_RULES.get(sanction.sanction)
     if rule is None:
-        return None
-    try:
-        from credit.services import record_entry
-    except ImportError:  # the credit app is not installed yet: the sanction stands, its entry can be added later
-        logger.warning(
-            "credit.services.record_entry is not available; complaint %s sanction not recorded", complaint.pk
-        )
         return None
     entry = record_entry(
         rule_code=rule,

@@ -1,0 +1,76 @@
+"""An upheld finding records confirmed credit entries through the credit services, linked back to the complaint."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+
+from complaints.models import Complaint, ComplaintSanction, Finding, Sanction
+from complaints.services import handling
+from credit.models import CreditEntry
+from tests.factories import StaffFactory
+
+from .factories import file, make_supervisor
+
+pytestmark = pytest.mark.django_db
+
+
+def concluded(sanctions, finding=Finding.UPHELD):
+    supervisor = make_supervisor()
+    complaint, _ = file(sanctions[0].staff.department) if sanctions and sanctions[0].staff else file()
+    complaint = handling.accept(complaint, supervisor)
+    complaint = handling.handle_self(complaint, supervisor)
+    return handling.record_finding(complaint, supervisor, finding=finding, text="经查属实", sanctions=sanctions)
+
+
+def test_upheld_finding_records_confirmed_entries_linked_to_the_complaint():
+    culprit = StaffFactory()
+    items = [
+        handling.SanctionInput(Sanction.EFFICIENCY_CAUTION, staff=culprit),
+        handling.SanctionInput(Sanction.PUBLIC_CRITICISM, department=culprit.department),
+        handling.SanctionInput(Sanction.BONUS_WITHHELD, staff=culprit),
+    ]
+    complaint = concluded(items)
+    entries = CreditEntry.objects.filter(
+        source_type=ContentType.objects.get_for_model(Complaint), source_id=complaint.pk
+    )
+    assert entries.count() == 2  # a withheld bonus has no credit entry
+    by_rule = {entry.rule.code: entry for entry in entries}
+    assert by_rule["efficiency_caution"].staff == culprit
+    assert by_rule["public_criticism_1"].department == culprit.department
+    assert all(entry.source == "complaint" for entry in entries)
+    assert by_rule["efficiency_caution"].source_link == complaint.get_absolute_url()
+    rows = ComplaintSanction.objects.filter(complaint=complaint)
+    linked = {row.sanction: row.credit_entry_id for row in rows}
+    assert linked[Sanction.EFFICIENCY_CAUTION] == by_rule["efficiency_caution"].pk
+    assert linked[Sanction.BONUS_WITHHELD] is None
+    # Nothing about the complainant travels to credit.
+    assert all("张三丰" not in entry.detail for entry in entries)
+
+
+def test_partly_upheld_counts_and_not_upheld_records_nothing():
+    culprit = StaffFactory()
+    concluded([handling.SanctionInput(Sanction.REMINDER, staff=culprit)], finding=Finding.PARTLY)
+    assert CreditEntry.objects.get().rule.code == "talk_reminder"
+    concluded([], finding=Finding.NOT_UPHELD)
+    assert CreditEntry.objects.count() == 1
+
+
+def test_contract_figures_count_upheld_and_sanctions():
+    from django.utils import timezone
+
+    from complaints import selectors
+
+    culprit = StaffFactory()
+    for _ in range(2):
+        concluded([handling.SanctionInput(Sanction.EFFICIENCY_CAUTION, staff=culprit)])
+    today = timezone.localdate()
+    assert selectors.sanction_counts(today, today, sanction=Sanction.EFFICIENCY_CAUTION) == {culprit.pk: 2}
+    from complaints.selectors.lists import caution_flagged, sanction_history
+
+    assert caution_flagged(sanction_history([culprit.pk])[culprit.pk])
+    assert selectors.upheld_counts(today, today, by="department")
+    assert all(c.get_absolute_url() for c in selectors.upheld_between(today, today))
+    public = selectors.public_counts(today, today)
+    assert {row["category"] for row in public} >= {"buck_passing"}
+    assert set(public[0]) == {"category", "label", "received", "concluded"}
