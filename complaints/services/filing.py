@@ -17,6 +17,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from complaints import crypto
+from complaints.apps import REVEAL_ACTION
 from complaints.models import Category, Complaint, ComplaintAttachment, ComplaintChannel, ComplaintStatus
 from efficiency_portal.audit.services import record as audit
 from efficiency_portal.common.uploads import validate_upload
@@ -28,7 +29,6 @@ from .common import ACCEPT_CLOCK, clean_text, duty_supervisor, now_or, office_de
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out over the phone
 SECRET_LENGTH = 10
-REVEAL_ACTION = "complaints.reveal_identity"
 
 
 def new_tracking_code(at: dt.datetime) -> str:

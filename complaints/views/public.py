@@ -105,6 +105,8 @@ def file(request: HttpRequest) -> HttpResponse:
                 "phone": getattr(request.user, "phone", "") or "",
                 "email": request.user.email,
             }
+        if request.GET.get("case", "").isdigit():
+            initial["case"] = int(request.GET["case"])
         form = FilingForm(initial=initial, cases=cases, need_captcha=need_captcha)
     return render(request, "complaints/public/file.html", file_form_context(request, form))
 
