@@ -12,6 +12,7 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
@@ -35,7 +36,7 @@ class Population:
     ids: list[int]
     user_of: dict[int, int] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def by_user(self) -> dict[int, int]:
         return {user_id: staff_id for staff_id, user_id in self.user_of.items()}
 
