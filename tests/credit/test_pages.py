@@ -210,3 +210,46 @@ def test_blacklist_shows_downgraded_subjects(world):
         world.clerk_x.name
         not in world.client("head_x").get(reverse("credit:blacklist") + "?on=2025-06-01").content.decode()
     )
+
+
+def test_evidence_is_served_only_to_those_who_see_the_entry(world, settings, tmp_path):
+    from django.core.files.storage import storages
+
+    from credit.models import CreditAttachment
+    from tests.factories import PDF_BYTES
+
+    private = settings.STORAGES["private"]
+    settings.STORAGES = {**settings.STORAGES, "private": {**private, "OPTIONS": {"location": str(tmp_path)}}}
+    storages._storages.pop("private", None)
+    try:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        rule = CreditRule.objects.get(code="kickbacks")
+        data = {
+            "staff": world.clerk_x.pk,
+            "rule": rule.pk,
+            "fact_date": "2026-05-01",
+            "source": "police",
+            "detail": "公安机关通报",
+            "evidence": [SimpleUploadedFile("通报.pdf", PDF_BYTES)],
+        }
+        with time_machine.travel(NOW, tick=False):
+            assert world.client("supervisor").post(reverse("credit:entry_create"), data).status_code == 302
+        attachment = CreditAttachment.objects.get()
+        url = reverse("credit:attachment", args=[attachment.pk])
+        assert world.client("clerk_x").get(url).status_code == 200
+        assert world.client("head_x").get(url).status_code == 200
+        assert world.client("clerk_x2").get(url).status_code == 404
+        assert world.client("clerk_y").get(url).status_code == 404
+    finally:
+        storages._storages.pop("private", None)
+
+
+def test_expiry_task_runs_the_sweep(world):
+    from credit.tasks import expire_entries_task
+
+    with time_machine.travel(dt.datetime(2027, 5, 21, 1, tzinfo=dt.UTC), tick=False):
+        assert expire_entries_task.delay().get() == 1
+        assert expire_entries_task.delay().get() == 0
+    world.entry.refresh_from_db()
+    assert world.entry.status == EntryStatus.EXPIRED
