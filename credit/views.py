@@ -437,7 +437,7 @@ def rule_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     rule = get_object_or_404(CreditRule, pk=pk) if pk else None
     form = RuleForm(request.POST or None, instance=rule)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.save_rule(form.save(commit=False), request.user, changed=form.changed_data)
         messages.success(request, _("The rule was saved; entries already recorded keep their points."))
         return redirect("credit:rule_list")
     return render(request, "credit/rule_form.html", {"form": form, "rule": rule}, status=400 if form.errors else 200)

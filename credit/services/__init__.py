@@ -10,6 +10,7 @@ from credit.services.objections import (
     file_objection,
     objection_window_ends,
 )
+from credit.services.rules import save_rule
 
 __all__ = [
     "ACCEPT_CLOCK",
@@ -23,4 +24,5 @@ __all__ = [
     "objection_window_ends",
     "propose_entry",
     "record_entry",
+    "save_rule",
 ]

@@ -200,6 +200,10 @@ def test_rule_form_checks_the_sign(world):
     assert client.post(reverse("credit:rule_edit", args=[rule.pk]), data).status_code == 302
     rule.refresh_from_db()
     assert rule.points == 25
+    from efficiency_portal.audit.models import AuditEvent
+
+    event = AuditEvent.objects.get(action="credit.rule_update")
+    assert event.actor == world.users["admin"] and "points" in event.detail["fields"]
 
 
 def test_blacklist_shows_downgraded_subjects(world):
