@@ -206,3 +206,28 @@ def trend(period: Period, scope: set[int] | None, *, last: int = 12) -> dict:
             {"label": "fail", "axis": "count", "data": [figures.get(p.pk, {}).get("failing", 0) for p in history]},
         ],
     }
+
+
+PAGE_SIZE = 100
+
+
+def parse_after(token: str | None) -> tuple[int, int] | None:
+    """The keyset position "rank-subject" of the last row shown, or None (first page) when missing or malformed."""
+    try:
+        rank, subject_id = (int(part) for part in (token or "").split("-", 1))
+    except ValueError:
+        return None
+    return rank, subject_id
+
+
+def keyset(rows: QuerySet[Result], after: str | None, size: int = PAGE_SIZE) -> tuple[list[Result], str | None]:
+    """One page of results by (rank, subject) after ``after``; the cost does not grow with the depth of the page."""
+    rows = rows.order_by("rank", "subject_id")
+    position = parse_after(after)
+    if position is not None:
+        rank, subject_id = position
+        rows = rows.filter(Q(rank__gt=rank) | Q(rank=rank, subject_id__gt=subject_id))
+    page = list(rows[: size + 1])
+    more = len(page) > size
+    page = page[:size]
+    return page, (f"{page[-1].rank}-{page[-1].subject_id}" if more else None)

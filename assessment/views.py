@@ -113,10 +113,14 @@ def my_forms(request: HttpRequest) -> HttpResponse:
 @login_required
 def form_fill(request: HttpRequest, pk: int) -> HttpResponse:
     form = get_object_or_404(EvaluationForm.objects.select_related("period__scheme", "indicator", "evaluator"), pk=pk)
-    if not is_staff_member(request.user) or form.evaluator_id != request.user.staff.pk:
+    own = is_staff_member(request.user) and form.evaluator_id == request.user.staff.pk
+    if not own and not is_supervisor(request.user):
+        # An evaluator's individual scores are seen by the evaluator and the supervisors only.
         raise Http404
+    if not own and request.method == "POST":
+        raise PermissionDenied
     sheet = ScoreSheet(form, request.POST or None)
-    closed = form.period.status != PeriodStatus.OPEN or timezone.now() >= form.period.forms_close_at
+    closed = not own or form.period.status != PeriodStatus.OPEN or timezone.now() >= form.period.forms_close_at
     status = 200
     if request.method == "POST":
         if sheet.is_valid():
@@ -154,9 +158,11 @@ def period_list(request: HttpRequest) -> HttpResponse:
 
 
 def _period_context(request: HttpRequest, period: Period, **extra) -> dict:
+    results, next_after = selectors.keyset(selectors.period_results(period), request.GET.get("after"))
     return {
         "period": period,
-        "results": selectors.period_results(period),
+        "results": results,
+        "next_after": next_after,
         "appeals": selectors.open_appeals(period),
         "runs": period.runs.select_related("actor")[:5],
         "forms": period.forms.select_related("evaluator", "indicator").annotate(
@@ -319,7 +325,9 @@ def rankings(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     scope = selectors.ranking_scope(request.user)
     period, periods = _ranking_period(request)
-    rows = selectors.ranking(period, scope) if period else []
+    rows, next_after = (
+        selectors.keyset(selectors.ranking(period, scope), request.GET.get("after")) if period else ([], None)
+    )
     chart = None
     if period is not None:
         chart = selectors.trend(period, scope)
@@ -329,7 +337,7 @@ def rankings(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "assessment/rankings.html",
-        {"period": period, "periods": periods, "rows": rows, "chart": chart},
+        {"period": period, "periods": periods, "rows": rows, "chart": chart, "next_after": next_after},
     )
 
 

@@ -259,3 +259,52 @@ def test_period_page_query_count_does_not_grow_with_rows(client, world, django_a
     runs.run_period(world["period"])
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(("who", "status"), [("supervisor", 200), ("alice", 404), ("head_x", 404), ("leader", 404)])
+def test_individual_scores_are_seen_by_supervisors_only(client, world, who, status):
+    forms.submit_form(world["form"], user=world["evaluator"].user, scores={world["alice"].pk: 2, world["bob"].pk: 5})
+    user = world[who] if who == "supervisor" else world[who].user
+    client.force_login(user)
+    response = client.get(reverse("assessment:form_fill", args=[world["form"].pk]))
+    assert response.status_code == status
+    if status == 200:
+        assert response.context["closed"]
+        assert client.post(reverse("assessment:form_fill", args=[world["form"].pk]), {}).status_code == 403
+
+
+def test_period_results_are_paged_by_rank(client, world):
+    for _ in range(5):
+        StaffFactory(department=world["x"])
+    runs.run_period(world["period"])
+    client.force_login(world["supervisor"])
+    url = reverse("assessment:period_detail", args=[world["period"].pk])
+    import assessment.selectors as selectors
+
+    seen = []
+    after = None
+    original = selectors.PAGE_SIZE
+    try:
+        selectors.PAGE_SIZE = 3
+        selectors.keyset.__defaults__ = (3,)
+        while True:
+            response = client.get(url, {"after": after} if after else {})
+            seen += [r.subject_id for r in response.context["results"]]
+            after = response.context["next_after"]
+            if not after:
+                break
+    finally:
+        selectors.PAGE_SIZE = original
+        selectors.keyset.__defaults__ = (original,)
+    assert sorted(seen) == sorted(Result.objects.values_list("subject_id", flat=True))
+    assert len(seen) == len(set(seen))
+
+
+def test_period_creation_refuses_an_end_before_the_start(client, world):
+    client.force_login(world["supervisor"])
+    response = client.post(
+        reverse("assessment:period_list"),
+        {"scheme": world["scheme"].pk, "kind": "month", "name": "四月", "start": "2026-04-30", "end": "2026-04-01",
+         "forms_close_at": "2026-05-05T18:00", "appeal_days": "5"},
+    )  # fmt: skip
+    assert response.status_code == 400 and "cannot come before" in response.content.decode()
