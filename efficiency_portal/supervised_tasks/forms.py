@@ -98,6 +98,19 @@ class ReturnForm(forms.Form):
         _style(self)
 
 
+class PublicNoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Progress summary for the public"),
+        max_length=300,
+        required=False,
+        help_text=_("Shown on the public disclosure pages. No names or personal data."),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
 class TaskFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False)
     kind = forms.ChoiceField(label=_("Kind"), required=False)

@@ -162,6 +162,7 @@ class TaskEventAction(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted for close-out")
     RETURNED = "returned", _("Returned for more work")
     CLOSED = "closed", _("Closed out")
+    PUBLIC_NOTE = "public_note", _("Public summary changed")
 
 
 class TaskEvent(models.Model):

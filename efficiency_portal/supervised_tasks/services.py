@@ -332,4 +332,7 @@ def return_task(task: Task, *, actor, reason: str, at: dt.datetime | None = None
 
 def set_public_note(task: Task, *, note: str, actor) -> None:
     """The one line the public reads about a public commitment's progress (no names, no personal data)."""
-    Task.objects.filter(pk=task.pk).update(public_progress_note=(note or "").strip()[:300])
+    note = (note or "").strip()[:300]
+    with transaction.atomic():
+        Task.objects.filter(pk=task.pk).update(public_progress_note=note)
+        _event(task, TaskEventAction.PUBLIC_NOTE, actor, timezone.now(), reason=note)

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from efficiency_portal.common.excel import export
 
 from . import selectors, services
-from .forms import AssignForm, CloseOutForm, ReportForm, ReturnForm, TaskFilterForm
+from .forms import AssignForm, CloseOutForm, PublicNoteForm, ReportForm, ReturnForm, TaskFilterForm
 from .models import Task, TaskAttachment, TaskStatus
 
 PAGE_SIZE = 50
@@ -112,6 +112,9 @@ def _detail_context(request: HttpRequest, task: Task, **forms) -> dict:
         "report_form": ReportForm(departments=departments) if departments else None,
         "close_form": CloseOutForm() if supervisor and task.status == TaskStatus.AWAITING_ACCEPTANCE else None,
         "return_form": ReturnForm() if supervisor and task.status == TaskStatus.AWAITING_ACCEPTANCE else None,
+        "note_form": PublicNoteForm(initial={"note": task.public_progress_note})
+        if supervisor and task.is_public
+        else None,
     }
     context.update({k: v for k, v in forms.items() if v is not None})
     return context
@@ -186,6 +189,22 @@ def task_return(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _g("The task was returned to its department."))
             return redirect(task)
     return render(request, "supervised_tasks/detail.html", _detail_context(request, task, return_form=form), status=400)
+
+
+@login_required
+@require_POST
+def task_public_note(request: HttpRequest, pk: int) -> HttpResponse:
+    if not selectors.may_assign(request.user):
+        raise PermissionDenied
+    task = _visible_or_404(request.user, pk)
+    form = PublicNoteForm(request.POST)
+    if form.is_valid() and task.is_public:
+        services.set_public_note(task, note=form.cleaned_data["note"], actor=request.user)
+        messages.success(request, _g("The public summary was saved."))
+        return redirect(task)
+    if not task.is_public:
+        form.add_error(None, _g("This task is not shown to the public."))
+    return render(request, "supervised_tasks/detail.html", _detail_context(request, task, note_form=form), status=400)
 
 
 @login_required

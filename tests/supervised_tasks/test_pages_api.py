@@ -178,3 +178,15 @@ def test_api_flow_and_permissions(world, login):
     assert [r["progress"] for r in detail["reports"]] == [100]
     api = login(world.citizen)
     assert api.get(f"/api/tasks/{pk}/").status_code == 404
+
+
+def test_supervisor_sets_the_public_summary(world, task, login):
+    url = reverse("supervised_tasks:public_note", args=[task.pk])
+    assert login(world.clerk_x.user).post(url, {"note": "已完成一半"}).status_code == 403
+    client = login(world.supervisor.user)
+    assert client.post(url, {"note": "x" * 301}).status_code == 400
+    assert client.post(url, {"note": "已完成一半"}).status_code == 302
+    task.refresh_from_db()
+    assert task.public_progress_note == "已完成一半"
+    public = client.get(reverse("dashboards:disclosure")).content.decode()
+    assert "已完成一半" in public
