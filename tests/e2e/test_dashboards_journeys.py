@@ -45,9 +45,15 @@ def test_supervisor_drills_from_the_red_figure_to_the_case(page) -> None:
     expect(red.locator("[data-figure]")).to_have_text("1")
     expect(page.locator("#figure-cases_open [data-figure]")).to_have_text("2")
     expect(page.locator("#trend-chart")).to_be_visible()
+
+    # Another case runs late meanwhile: the figure follows without a reload.
+    make_accepted_case(item, accepted_at=timezone.now() - dt.timedelta(days=40), clerk=clerk)
+    sweep_deadlines()
+    page.evaluate("document.getElementById('live-board').dispatchEvent(new Event('dashboard:refresh'))")
+    expect(red.locator("[data-figure]")).to_have_text("2")
     with page.expect_navigation():
         red.get_by_role("link").click()
-    expect(page.locator("#drill-total")).to_have_text("1")
+    expect(page.locator("#drill-total")).to_have_text("2")
     with page.expect_navigation():
         page.locator("#drill-list").get_by_role("link", name=late.tracking_code, exact=False).first.click()
     assert page.url.endswith(reverse("approvals:case_work", args=[late.pk]))
