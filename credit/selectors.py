@@ -219,3 +219,31 @@ def subject_scores(
     if grade in grade_names():
         rows = [row for row in rows if row["score"].grade == grade]
     return rows
+
+
+@dataclass
+class EntryPage:
+    items: list[CreditEntry]
+    next_cursor: str | None
+
+
+def entry_page(rows: QuerySet[CreditEntry], cursor: str | None, size: int = 50) -> EntryPage:
+    """Entries newest fact first after ``cursor`` (keyset, never an OFFSET: a deep page costs what the first does).
+
+    A cursor that cannot be read starts again from the first page.
+    """
+    rows = rows.order_by("-fact_date", "-id")
+    if cursor:
+        try:
+            day, pk = cursor.split("_")
+            day, pk = dt.date.fromisoformat(day), int(pk)
+        except ValueError:
+            pass
+        else:
+            rows = rows.filter(Q(fact_date__lt=day) | Q(fact_date=day, id__lt=pk))
+    items = list(rows[: size + 1])
+    next_cursor = None
+    if len(items) > size:
+        last = items[size - 1]
+        next_cursor = f"{last.fact_date.isoformat()}_{last.pk}"
+    return EntryPage(items[:size], next_cursor)

@@ -230,12 +230,16 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     rows = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
     if request.GET.get("export") == "xlsx":
         return export(rows.iterator(chunk_size=2000), ENTRY_COLUMNS, "credit-entries.xlsx", title=_("Credit entries"))
+    page = selectors.entry_page(rows, request.GET.get("after"), PAGE_SIZE)
+    following = request.GET.copy()
+    following["after"] = page.next_cursor or ""
     return render(
         request,
         "credit/entry_list.html",
         {
             "filter": filterset,
-            "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
+            "page": page.items,
+            "next_query": following.urlencode() if page.next_cursor else "",
             "query": request.GET.copy(),
             "title": _("Credit entries"),
         },

@@ -91,6 +91,7 @@ def _new_entry(
     points: int | None,
     actor,
     at: dt.datetime,
+    source_link: str = "",
 ) -> tuple[CreditEntry, CreditEntry | None]:
     """Validate and build an unsaved entry; or return the existing one for the same subject, rule and source."""
     errors: dict[str, str] = {}
@@ -122,8 +123,8 @@ def _new_entry(
         ).first()
         if existing is not None:
             return existing, existing
-    link = ""
-    if source_object is not None and hasattr(source_object, "get_absolute_url"):
+    link = source_link or ""
+    if not link and source_object is not None and hasattr(source_object, "get_absolute_url"):
         try:
             link = source_object.get_absolute_url()
         except Exception:  # a source without a page is still a valid source
@@ -176,6 +177,7 @@ def propose_entry(
     actor=None,
     points: int | None = None,
     at: dt.datetime | None = None,
+    source_link: str = "",
 ) -> CreditEntry:
     """A pending entry waiting for a supervisor; the same (subject, rule, source object) returns the first one."""
     at = now_or(at)
@@ -190,6 +192,7 @@ def propose_entry(
         points=points,
         actor=actor,
         at=at,
+        source_link=source_link,
     )
     if existing is not None:
         return existing
@@ -210,6 +213,7 @@ def record_entry(
     actor,
     points: int | None = None,
     at: dt.datetime | None = None,
+    source_link: str = "",
 ) -> CreditEntry:
     """A confirmed entry at once (the fact was already decided); idempotent like :func:`propose_entry`."""
     at = now_or(at)
@@ -225,6 +229,7 @@ def record_entry(
             points=points,
             actor=actor,
             at=at,
+            source_link=source_link,
         )
         if existing is not None:
             return existing

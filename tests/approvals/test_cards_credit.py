@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import time_machine
+from django.urls import reverse
 
 from approvals.models.cards import CardLevel, CardTrigger
 from approvals.services import cards as card_services
@@ -36,6 +37,7 @@ def test_red_card_proposes_entries_once_and_a_supervisor_decides(world):
     department = entries.get(department=world.x)
     assert personal.status == department.status == EntryStatus.PENDING
     assert personal.points == -5 and personal.source_id == card.pk and case.tracking_code in personal.detail
+    assert personal.source_link == reverse("approvals:case_work", args=[case.pk])
     assert "李四" not in personal.detail  # nothing of the applicant is copied into credit
     assert not entries.filter(source_id=yellow.pk).exists()
     with time_machine.travel(at(2025, 10, 10, 10), tick=False):

@@ -257,3 +257,26 @@ def test_expiry_task_runs_the_sweep(world):
         assert expire_entries_task.delay().get() == 0
     world.entry.refresh_from_db()
     assert world.entry.status == EntryStatus.EXPIRED
+
+
+def test_entry_list_pages_by_keyset(world):
+    for n in range(7):
+        bare_entry(world.clerk_x, fact_date=dt.date(2026, 1, 1) + dt.timedelta(days=n)).save()
+    from credit import views
+
+    client = world.client("supervisor")
+    seen: list[str] = []
+    url = reverse("credit:entry_list") + "?subject=staff"
+    original = views.PAGE_SIZE
+    views.PAGE_SIZE = 3
+    try:
+        for _ in range(5):
+            response = client.get(url)
+            seen += [entry.pk for entry in response.context["page"]]
+            if not response.context["next_query"]:
+                break
+            url = reverse("credit:entry_list") + "?" + response.context["next_query"]
+    finally:
+        views.PAGE_SIZE = original
+    assert len(seen) == len(set(seen)) == 8
+    assert client.get(reverse("credit:entry_list") + "?after=garbage").status_code == 200

@@ -16,6 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
+from django.urls import reverse
 from django.utils import timezone
 
 from approvals.models.cards import Card, CardLevel
@@ -66,6 +67,7 @@ def propose_credit_for_red_cards(card_ids: Iterable[int] | None = None, *, now: 
                         source=Source.RED_CARD,
                         source_object=card,
                         detail=detail,
+                        source_link=reverse("approvals:case_work", args=[card.case_id]),
                         **subject,
                     )
         except ValidationError:
