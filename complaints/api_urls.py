@@ -1,4 +1,30 @@
-"""The complaints API under /api/complaints/."""
+"""The complaints API under /api/complaints/, with Open311 GeoReport v2 under /api/complaints/open311/v2/."""
+
+from django.urls import path, re_path
+from rest_framework.routers import SimpleRouter
+
+from complaints import api, open311
 
 app_name = "complaints_api"
-urlpatterns: list = []
+
+router = SimpleRouter()
+router.register("complaints", api.ComplaintViewSet, basename="complaint")
+router.register("department", api.DepartmentComplaintViewSet, basename="department-complaint")
+router.register("ratings", api.RatingViewSet, basename="rating")
+router.register("rectifications", api.RectificationViewSet, basename="rectification")
+
+urlpatterns = [
+    path("file/", api.FileView.as_view(), name="file"),
+    path("track/", api.TrackView.as_view(), name="track"),
+    path("intake/<str:channel>/", api.IntakeView.as_view(), name="intake"),
+    path("window-ratings/", api.WindowRatingView.as_view(), name="window-rating"),
+    path("statistics/", api.StatisticsView.as_view(), name="statistics"),
+    re_path(r"^open311/v2/services\.(?P<format>json|xml)$", open311.ServicesView.as_view(), name="open311-services"),
+    re_path(r"^open311/v2/requests\.(?P<format>json|xml)$", open311.RequestsView.as_view(), name="open311-requests"),
+    re_path(
+        r"^open311/v2/requests/(?P<code>[A-Za-z0-9]{1,20})\.(?P<format>json|xml)$",
+        open311.RequestView.as_view(),
+        name="open311-request",
+    ),
+    *router.urls,
+]
