@@ -115,16 +115,36 @@ def file_objection(
             to_status=EntryStatus.DISPUTED,
             reason=reasons,
         )
+        responsible = a_supervisor(current.confirmed_by, fallback=user)
         open_deadline(
             objection,
             kind=ACCEPT_CLOCK,
             title=str(_("Accept the credit objection of %(subject)s")) % {"subject": current.subject_name},
             department=subject_department(current),
-            responsible=a_supervisor(current.confirmed_by, fallback=user),
+            responsible=responsible,
             started_at=at,
             limit_days=setting("CREDIT_OBJECTION_ACCEPT_DAYS"),
             actor=user,
         )
+        if responsible.pk != user.pk:
+            from efficiency_portal.notifications.services import notify
+
+            notify(
+                responsible,
+                kind="credit_objection",
+                title=str(_("A credit entry was objected to")),
+                body=str(
+                    _("%(subject)s objects to %(rule)s of %(date)s. Please accept it within %(days)s working days.")
+                )
+                % {
+                    "subject": current.subject_name,
+                    "rule": current.rule.name,
+                    "date": current.fact_date.isoformat(),
+                    "days": setting("CREDIT_OBJECTION_ACCEPT_DAYS"),
+                },
+                link=current.get_absolute_url(),
+                dedupe_key=f"credit:objection:{objection.pk}:filed",
+            )
     return objection
 
 

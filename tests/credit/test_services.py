@@ -218,6 +218,7 @@ class TestObjections:
 
         assert clock.due_at.astimezone(TZ).date() == add_working_days(dt.date(2026, 9, 30), 2).day
         assert clock.due_at.astimezone(TZ).date() >= dt.date(2026, 10, 8)
+        assert Notification.objects.filter(recipient=clock.responsible, kind="credit_objection").count() == 1
         with time_machine.travel(at(2026, 10, 20, 10), tick=False):
             sweep_deadlines()
             clock.refresh_from_db()
