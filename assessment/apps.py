@@ -6,3 +6,13 @@ class AssessmentConfig(AppConfig):
     name = "assessment"
     label = "assessment"
     verbose_name = _("Performance assessment")
+
+    def ready(self) -> None:
+        from efficiency_portal.audit.actions import register_action_labels
+
+        register_action_labels(
+            {
+                "assessment.published": _("Assessment period published"),
+                "assessment.grade_adjusted": _("Assessment grade adjusted"),
+            }
+        )
