@@ -12,11 +12,18 @@ from approvals.tasks import propose_credit_for_red_cards_task
 from credit import services as credit_services
 from credit.models import CreditEntry, EntryStatus, Source
 from credit.selectors import score_on
+from tests.credit.factories import ensure_seeded_rules
 
 from . import test_cards_services as base
 from .test_cards_services import at, make_case
 
 world = base.world
+
+
+@pytest.fixture(autouse=True)
+def _seeded_rules(world) -> None:
+    ensure_seeded_rules()
+
 
 pytestmark = pytest.mark.django_db
 

@@ -13,6 +13,7 @@ from credit import services
 from credit.models import CreditEntry, Source
 from efficiency_portal.accounts.models import User
 from efficiency_portal.org.models import Department, Role, Staff
+from tests.credit.factories import ensure_seeded_rules
 from tests.factories import CitizenFactory, DepartmentFactory, StaffFactory, UserFactory, make_head, seed_calendar
 
 NOW = dt.datetime(2026, 6, 1, 10, tzinfo=dt.timezone(dt.timedelta(hours=8)))
@@ -31,6 +32,14 @@ class World:
         if self.users[who] is not None:
             client.force_login(self.users[who])
         return client
+
+
+@pytest.fixture(autouse=True)
+def _seeded_rules(request) -> None:
+    """The rule table comes from a data migration; an earlier transactional test elsewhere may have flushed it."""
+    if "db" in request.fixturenames or request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("db")
+        ensure_seeded_rules()
 
 
 @pytest.fixture

@@ -48,3 +48,14 @@ def bare_entry(
 
 
 __all__ = ["StaffFactory", "bare_entry", "rule", "supervisor"]
+
+
+def ensure_seeded_rules() -> None:
+    """Put the seeded rule table back after a transactional test emptied every table (idempotent)."""
+    import importlib
+
+    from django.apps import apps
+
+    if CreditRule.objects.filter(code="red_card_case").exists():
+        return
+    importlib.import_module("credit.migrations.0002_seed_rules").seed(apps, None)

@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 from credit import services
 from credit.models import CreditEntry, CreditObjection, EntryStatus, ObjectionOutcome, Source
 from efficiency_portal.org.models import Role
+from tests.credit.factories import ensure_seeded_rules
 from tests.e2e.conftest import log_in
 from tests.factories import DepartmentFactory, StaffFactory, ensure_official_calendar
 
@@ -44,6 +45,7 @@ def other_page(browser, browser_context_args, live_server) -> Iterator:
 
 def test_supervisor_confirms_civil_servant_objects_supervisor_decides(page, other_page) -> None:
     ensure_official_calendar()
+    ensure_seeded_rules()
     department = DepartmentFactory(name="市市场监督管理局登记注册科")
     clerk = StaffFactory(department=department, name="陈静", roles=[Role.CLERK])
     supervisor = StaffFactory(department=DepartmentFactory(name="市机关效能建设办公室"), roles=[Role.SUPERVISOR])
