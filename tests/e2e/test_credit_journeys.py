@@ -104,3 +104,8 @@ def test_supervisor_confirms_civil_servant_objects_supervisor_decides(page, othe
     other_page.goto(reverse("credit:my_record"))
     expect(other_page.get_by_test_id("credit-points")).to_have_text("1000")
     assert CreditEntry.objects.count() == 1
+
+    # The supervisor's overview draws the grade distribution (an external script: the page's CSP allows no other).
+    page.goto(reverse("credit:subject_list"))
+    expect(page.locator("main")).to_contain_text("陈静")
+    page.wait_for_function("() => window.Chart && Chart.getChart(document.getElementById('grade-chart'))")
