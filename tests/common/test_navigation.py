@@ -19,6 +19,8 @@ def test_anonymous_visitor_sees_public_services_only():
     assert names(AnonymousUser()) == {
         "approvals:catalogue",
         "approvals:track",
+        "complaints:file",
+        "complaints:track",
         "dashboards:disclosure",
         "org:department_list",
         "workdays:calendar",
