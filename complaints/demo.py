@@ -152,6 +152,14 @@ def _walk(complaint: Complaint, target: str, supervisor, rng: random.Random, sta
     handling.rate_handling(complaint, level=rng.choice([3, 4, 5, 5]), at=at(10))
 
 
+def _count() -> int:
+    """COUNT, scaled with the demo cases (DEMO_CASES_SCALE) so that a small city gets fewer complaints, but every
+    state at least twice."""
+    from approvals import demo_cases
+
+    return max(2 * len(TARGETS), round(COUNT * min(1.0, demo_cases.SCALE)))
+
+
 def _load_complaints(stdout: TextIO) -> int:
     supervisor = duty_supervisor()
     departments = _departments()
@@ -166,7 +174,7 @@ def _load_complaints(stdout: TextIO) -> int:
     existing = set(
         Complaint.objects.filter(submission_key__startswith="demo-").values_list("submission_key", flat=True)
     )
-    for n in range(COUNT):
+    for n in range(_count()):
         key = f"demo-{n}"
         if key in existing:
             continue
