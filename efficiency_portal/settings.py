@@ -288,6 +288,8 @@ RATINGS_DEFAULT_ENABLED = env_bool("RATINGS_DEFAULT_ENABLED", True)  # unrated �
 RATINGS_CONTACT_DAYS = env_int("RATINGS_CONTACT_DAYS", 1)
 RATINGS_RECTIFY_DAYS = env_int("RATINGS_RECTIFY_DAYS", 5)
 RATINGS_SCORES = {5: 100, 4: 80, 3: 60, 2: 40, 1: 0}  # level → satisfaction score on 0–100
+# Dashboards: how long the case figures summed from the pre-aggregated rows are kept (0: read them every time).
+DASHBOARD_CASE_FIGURES_SECONDS = env_int("DASHBOARD_CASE_FIGURES_SECONDS", 300)
 
 # --- Celery
 if REDIS_URL:

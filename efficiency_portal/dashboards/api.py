@@ -74,10 +74,11 @@ class DashboardApi(APIView):
     def get(self, request: Request) -> Response:
         scope, ids = _scope(request)
         on = figures.today()
+        cases = figures.case_figures(ids, on)
         data = {
             "on": on,
-            "sections": figures.sections(ids, on, scope),
-            "ranking": figures.ranking(ids, figures.month_start(on), on),
-            "trend": figures.trend(ids, on),
+            "sections": figures.sections(ids, on, scope, cases),
+            "ranking": figures.ranking(ids, figures.month_start(on), on, cases.month_rows),
+            "trend": cases.trend,
         }
         return Response(DashboardSerializer(data).data)

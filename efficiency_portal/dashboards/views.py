@@ -37,12 +37,12 @@ def _scope_ids(request: HttpRequest, scope: str) -> set[int] | None:
 def _dashboard(request: HttpRequest, scope: str, template: str) -> HttpResponse:
     ids = _scope_ids(request, scope)
     on = figures.today()
-    month_rows = figures.month_rows(ids, on)
-    sections = figures.sections(ids, on, scope, month_rows)
-    rows = figures.ranking(ids, figures.month_start(on), on, month_rows)
+    cases = figures.case_figures(ids, on)
+    sections = figures.sections(ids, on, scope, cases)
+    rows = figures.ranking(ids, figures.month_start(on), on, cases.month_rows)
     if request.GET.get("export") == "ranking":
         return export(rows, RANKING_COLUMNS, f"ranking-{on:%Y%m}", title=_("Ranking"))
-    trend = figures.trend(ids, on)
+    trend = cases.trend
     return render(
         request,
         template,

@@ -110,3 +110,9 @@ def city(world, frozen):  # noqa: F811 - the fixture imported above
         at=at(2025, 11, 5, 9),
     )
     return {"clocks": clocks, "task": task}
+
+
+@pytest.fixture(autouse=True)
+def _case_figures_read_every_time(settings):
+    """Each test sees the figures of its own rows, never ones kept from an earlier test."""
+    settings.DASHBOARD_CASE_FIGURES_SECONDS = 0

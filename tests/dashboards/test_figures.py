@@ -159,3 +159,18 @@ def test_command_centre_queries_do_not_grow_with_rows(world, city, login, django
         client.get(reverse("dashboards:command_centre"))
     with django_assert_max_num_queries(len(before.captured_queries)):
         client.get(reverse("dashboards:drill", args=["city", "cases_red"]))
+
+
+def test_case_figures_are_kept_for_the_configured_time(world, city, settings):
+    from django.core.cache import cache
+
+    settings.DASHBOARD_CASE_FIGURES_SECONDS = 60
+    cache.delete_many([f"dashboards:cases:{figures.today().isoformat()}:city"])
+    first = figures.case_figures(None, figures.today())
+    from approvals.models import DailyCaseStat
+
+    DailyCaseStat.objects.filter(department=world.y).update(received=50)
+    assert figures.case_figures(None, figures.today()).month.received == first.month.received == 11
+    settings.DASHBOARD_CASE_FIGURES_SECONDS = 0
+    assert figures.case_figures(None, figures.today()).month.received == 60
+    cache.delete_many([f"dashboards:cases:{figures.today().isoformat()}:city"])
