@@ -186,17 +186,13 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def period_run(request: HttpRequest, pk: int) -> HttpResponse:
     _require_supervisor(request)
-    period = get_object_or_404(Period, pk=pk)
+    period = get_object_or_404(Period.objects.select_related("scheme"), pk=pk)
     try:
-        run = runs.run_period(period, actor=request.user)
+        runs.queue_run(period, actor=request.user)
     except ValidationError as error:
         _flash_errors(request, error)
     else:
-        messages.success(
-            request,
-            _("Run %(n)s done: %(s)s assessed, %(c)s changed.")
-            % {"n": run.number, "s": run.subjects, "c": run.changed},
-        )
+        messages.success(request, _("The run has started; the results below are replaced when it is done."))
     return redirect(period.get_absolute_url())
 
 

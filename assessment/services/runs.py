@@ -264,6 +264,18 @@ def _grade(period: Period, drafts: dict[int, Draft], now: dt.datetime) -> dict[i
     return results
 
 
+def queue_run(period: Period, *, actor=None) -> None:
+    """Check that the period can be run now, then run it in the background once the caller's transaction commits
+    (a run over thousands of people takes seconds)."""
+    if period.status == PeriodStatus.PUBLISHED:
+        raise ValidationError(_("This period is published; its results can no longer be re-run."))
+    check_scheme(period.scheme)
+    from assessment.tasks import run_period_task
+
+    actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+    transaction.on_commit(lambda: run_period_task.delay(period.pk, actor_id))
+
+
 def run_period(period: Period, *, actor=None) -> Run:
     """Compute every result of ``period``; refused once it is published."""
     started = timezone.now()

@@ -108,11 +108,13 @@ def test_period_pages_are_for_supervisors(client, world, who, status):
     assert client.get(reverse("assessment:scheme_list")).status_code == status
 
 
-def test_supervisor_runs_and_publishes_and_each_person_is_told(client, world):
+def test_supervisor_runs_and_publishes_and_each_person_is_told(client, world, django_capture_on_commit_callbacks):
     from efficiency_portal.notifications.models import Notification
 
     client.force_login(world["supervisor"])
-    assert client.post(reverse("assessment:period_run", args=[world["period"].pk])).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        assert client.post(reverse("assessment:period_run", args=[world["period"].pk])).status_code == 302
+    assert len(queued) == 1 and Result.objects.count() == 5
     assert client.post(reverse("assessment:period_publish", args=[world["period"].pk])).status_code == 302
     world["period"].refresh_from_db()
     assert world["period"].status == PeriodStatus.PUBLISHED and world["period"].appeal_until
@@ -308,3 +310,23 @@ def test_period_creation_refuses_an_end_before_the_start(client, world):
          "forms_close_at": "2026-05-05T18:00", "appeal_days": "5"},
     )  # fmt: skip
     assert response.status_code == 400 and "cannot come before" in response.content.decode()
+
+
+def test_run_button_refuses_a_bad_scheme_with_a_message(client, world):
+    world["scheme"].indicators.filter(kind=IndicatorKind.EVALUATED).update(weight=10)
+    client.force_login(world["supervisor"])
+    response = client.post(reverse("assessment:period_run", args=[world["period"].pk]), follow=True)
+    assert "sum to 100" in response.content.decode()
+    assert not Result.objects.exists()
+
+
+def test_run_task_is_idempotent_and_leaves_a_published_period_alone(world):
+    from assessment.tasks import run_period_task
+
+    assert run_period_task(world["period"].pk, world["supervisor"].pk) == Result.objects.count()
+    first = list(Result.objects.order_by("subject_id").values_list("subject_id", "total", "proposed_grade"))
+    run_period_task(world["period"].pk)
+    assert list(Result.objects.order_by("subject_id").values_list("subject_id", "total", "proposed_grade")) == first
+    publishing.publish_period(world["period"], actor=world["supervisor"])
+    assert run_period_task(world["period"].pk) == 0
+    assert run_period_task(999999) == 0
