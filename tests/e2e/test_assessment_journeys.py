@@ -48,6 +48,12 @@ def test_evaluate_run_publish_read_and_appeal(page, browser, browser_context_arg
 
     # The supervisor runs and publishes the period.
     supervisor_page = browser.new_context(base_url=live_server.url, **browser_context_args).new_page()
+    problems: list[str] = []
+    supervisor_page.on("pageerror", lambda error: problems.append(str(error)))
+    supervisor_page.on(
+        "console",
+        lambda message: problems.append(message.text) if "Content Security Policy" in message.text else None,
+    )
     log_in(supervisor_page, "xiaonengban")
     supervisor_page.goto(reverse("assessment:period_detail", args=[period.pk]))
     supervisor_page.locator(f"form[action='{reverse('assessment:period_run', args=[period.pk])}'] button").click()
@@ -56,6 +62,11 @@ def test_evaluate_run_publish_read_and_appeal(page, browser, browser_context_arg
     expect(supervisor_page.locator("#period-status")).to_be_visible()
     period.refresh_from_db()
     assert period.status == PeriodStatus.PUBLISHED
+    # Rankings with the trend chart drawn by the external script (no inline script under the CSP).
+    supervisor_page.goto(reverse("assessment:rankings"))
+    expect(supervisor_page.locator("main table")).to_contain_text("张三")
+    supervisor_page.wait_for_function("document.getElementById('assessment-trend').width > 0")
+    assert problems == []
 
     # The civil servant reads where every point came from, and appeals.
     clerk_page = browser.new_context(base_url=live_server.url, **browser_context_args).new_page()
