@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .selectors import figures
+from .selectors import figures, ranking
 from .selectors.scope import department_scope, may_open_command_centre
 
 SCOPE = OpenApiParameter("scope", str, description="city (supervisors, leaders, administrators) or department")
@@ -78,7 +78,7 @@ class DashboardApi(APIView):
         data = {
             "on": on,
             "sections": figures.sections(ids, on, scope, cases),
-            "ranking": figures.ranking(ids, figures.month_start(on), on, cases.month_rows),
+            "ranking": ranking.ranking(ids, figures.month_start(on), on, cases.month_rows),
             "trend": cases.trend,
         }
         return Response(DashboardSerializer(data).data)

@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from efficiency_portal.common.excel import export
 from efficiency_portal.supervision.selectors import keyset_page
 
-from .selectors import drill, figures, me, public
+from .selectors import drill, figures, me, public, ranking
 from .selectors.scope import department_scope, may_open_command_centre, may_open_my_page
 
 CITY, DEPARTMENT = "city", "department"
@@ -39,7 +39,7 @@ def _dashboard(request: HttpRequest, scope: str, template: str) -> HttpResponse:
     on = figures.today()
     cases = figures.case_figures(ids, on)
     sections = figures.sections(ids, on, scope, cases)
-    rows = figures.ranking(ids, figures.month_start(on), on, cases.month_rows)
+    rows = ranking.ranking(ids, figures.month_start(on), on, cases.month_rows)
     if request.GET.get("export") == "ranking":
         return export(rows, RANKING_COLUMNS, f"ranking-{on:%Y%m}", title=_("Ranking"))
     trend = cases.trend
@@ -52,7 +52,7 @@ def _dashboard(request: HttpRequest, scope: str, template: str) -> HttpResponse:
             "sections": sections,
             "ranking": rows,
             "trend": trend,
-            "chart": figures.trend_chart(trend),
+            "chart": ranking.trend_chart(trend),
             "warnings": drill.warning_list(figures.month_warnings(ids, on))[:10],
         },
     )

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from efficiency_portal.dashboards.selectors import figures
+from efficiency_portal.dashboards.selectors import figures, ranking
 from efficiency_portal.dashboards.selectors.figures import DRILL_LISTS
 
 pytestmark = pytest.mark.django_db
@@ -93,7 +93,7 @@ def test_red_drill_down_lists_the_overdue_cases_with_links_to_them(world, city, 
 
 
 def test_ranking_by_on_time_rate(world, city):
-    rows = figures.ranking(None, figures.month_start(figures.today()), figures.today())
+    rows = ranking.ranking(None, figures.month_start(figures.today()), figures.today())
     assert [(r.rank, r.code, r.finished, r.on_time_rate) for r in rows[:2]] == [
         (1, "y", 1, Decimal("100.0")),
         (2, "x", 10, Decimal("70.0")),
