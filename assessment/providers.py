@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from .models import Indicator, Period
 
 HUNDRED = Decimal("100")
+MAX_LINKS = 50
 ZERO = Decimal("0")
 FOUR = Decimal("0.0001")
 
@@ -239,6 +240,7 @@ class Satisfaction(Provider):
         by = "staff" if population.kind == SubjectKind.STAFF else "department"
         wanted = set(population.ids)
         values: dict[int, Value] = {}
+        links = self._rating_links(selectors, period, by)
         for subject_id, result in selectors.satisfaction(period.start, period.end, by=by).items():
             if subject_id not in wanted or not result.count:
                 continue
@@ -247,8 +249,32 @@ class Satisfaction(Provider):
                 "count": result.count,
                 "score": score.quantize(Decimal("0.01")),
             }
-            values[subject_id] = Value(score, text, clamp(score), [fact(text)])
+            values[subject_id] = Value(score, text, clamp(score), [fact(text), *links.get(subject_id, [])])
         return values
+
+    def _rating_links(self, selectors: Any, period: Period, by: str) -> dict[int, list]:
+        """Each rating of the period, linked, in one query (the first ``MAX_LINKS`` per subject; the count and the
+        mean stand in the line's first fact)."""
+        from django.core.exceptions import FieldError
+        from django.urls import NoReverseMatch, reverse
+
+        field = "handler_id" if by == "staff" else "department_id"
+        try:
+            rows = selectors.ratings_between(period.start, period.end).values_list("pk", field, "level", "rated_at")
+            pattern = reverse("complaints:rating_detail", args=[0]).replace("/0/", "/{}/")
+            listed = list(rows)
+        except (FieldError, NoReverseMatch, AttributeError):
+            # Links are an extra: the score does not depend on them.
+            return {}
+        links: dict[int, list] = {}
+        for pk, subject_id, level, rated_at in listed:
+            if subject_id is None:
+                continue
+            bucket = links.setdefault(subject_id, [])
+            if len(bucket) < MAX_LINKS:
+                label = _("Rating %(level)s of 5 on %(day)s") % {"level": level, "day": rated_at.date().isoformat()}
+                bucket.append(fact(label, pattern.format(pk)))
+        return links
 
     def missing(self, indicator: Indicator) -> Value:
         return Value(None, _("No rating in the period: full marks"), HUNDRED, [])
@@ -309,7 +335,10 @@ def _credit_base() -> int:
 
 def _url(row: Any) -> str:
     method = getattr(row, "get_absolute_url", None)
+    from django.urls import NoReverseMatch
+
     try:
         return method() if method else ""
-    except Exception:
+    except NoReverseMatch:
+        # A link that cannot be built is left out; the fact stays.
         return ""

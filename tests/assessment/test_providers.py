@@ -51,6 +51,9 @@ def test_satisfaction_from_ratings(people):
     line = result.lines.get()
     assert line.raw_value == D("80.0000") and line.points == D("80.00")
     assert "3" in line.raw_text
+    # Every rating of the period behind the mean is linked; the April one is not.
+    rating_links = [f["url"] for f in line.facts if f["url"]]
+    assert len(rating_links) == 3 and all(url.startswith("/complaints/") for url in rating_links)
     # Nobody rated the second person: full marks, said so.
     assert Result.objects.get(period=period, subject_id=second.pk).total == D("100.00")
 
