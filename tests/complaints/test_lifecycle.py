@@ -248,3 +248,27 @@ def test_extension_after_expiry_is_refused():
     with time_machine.travel(start + dt.timedelta(days=40), tick=False), pytest.raises(ValidationError) as error:
         handling.request_extension(complaint, supervisor, days=3, reason="晚了")
     assert "expired" in str(error.value)
+
+
+def test_unaccepted_complaint_turns_yellow_then_red_and_warns_the_duty_supervisor():
+    from efficiency_portal.supervision.models import Light, Warning, WarningRecipient
+    from efficiency_portal.supervision.services import sweep_deadlines
+
+    supervisor = make_supervisor()
+    # New Year 2026: 1–3 January off, Sunday 4 January worked. Received Wednesday 31 December 2025 at 16:00,
+    # the three working days are 4, 5 and 6 January: due Tuesday 6 January, 17:30; yellow from 5 January.
+    received = dt.datetime(2025, 12, 31, 16, 0, tzinfo=TZ)
+    complaint, _ = file(at=received)
+    accept_clock = clock(complaint, ACCEPT_CLOCK)
+    assert accept_clock.due_at == dt.datetime(2026, 1, 6, 17, 30, tzinfo=TZ)
+    sweep_deadlines(dt.datetime(2026, 1, 5, 9, 0, tzinfo=TZ))
+    assert clock(complaint, ACCEPT_CLOCK).light == Light.YELLOW
+    sweep_deadlines(dt.datetime(2026, 1, 6, 17, 31, tzinfo=TZ))
+    sweep_deadlines(dt.datetime(2026, 1, 6, 17, 32, tzinfo=TZ))  # a second sweep warns nobody twice
+    assert clock(complaint, ACCEPT_CLOCK).light == Light.RED
+    warnings = Warning.objects.filter(deadline=accept_clock)
+    assert warnings.count() == 2
+    assert WarningRecipient.objects.filter(warning__in=warnings, user=supervisor).count() == 2
+    from complaints import selectors
+
+    assert selectors.dashboard_counts(dt.date(2026, 1, 7))["overdue"] == 1
