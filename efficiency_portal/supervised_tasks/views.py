@@ -112,7 +112,7 @@ def _detail_context(request: HttpRequest, task: Task, **forms) -> dict:
         "report_form": ReportForm(departments=departments) if departments else None,
         "close_form": CloseOutForm() if supervisor and task.status == TaskStatus.AWAITING_ACCEPTANCE else None,
         "return_form": ReturnForm() if supervisor and task.status == TaskStatus.AWAITING_ACCEPTANCE else None,
-        "note_form": PublicNoteForm(initial={"note": task.public_progress_note})
+        "note_form": PublicNoteForm(initial={"note": task.public_progress_note}, prefix="public")
         if supervisor and task.is_public
         else None,
     }
@@ -197,7 +197,7 @@ def task_public_note(request: HttpRequest, pk: int) -> HttpResponse:
     if not selectors.may_assign(request.user):
         raise PermissionDenied
     task = _visible_or_404(request.user, pk)
-    form = PublicNoteForm(request.POST)
+    form = PublicNoteForm(request.POST, prefix="public")
     if form.is_valid() and task.is_public:
         services.set_public_note(task, note=form.cleaned_data["note"], actor=request.user)
         messages.success(request, _g("The public summary was saved."))

@@ -182,10 +182,10 @@ def test_api_flow_and_permissions(world, login):
 
 def test_supervisor_sets_the_public_summary(world, task, login):
     url = reverse("supervised_tasks:public_note", args=[task.pk])
-    assert login(world.clerk_x.user).post(url, {"note": "已完成一半"}).status_code == 403
+    assert login(world.clerk_x.user).post(url, {"public-note": "已完成一半"}).status_code == 403
     client = login(world.supervisor.user)
-    assert client.post(url, {"note": "x" * 301}).status_code == 400
-    assert client.post(url, {"note": "已完成一半"}).status_code == 302
+    assert client.post(url, {"public-note": "x" * 301}).status_code == 400
+    assert client.post(url, {"public-note": "已完成一半"}).status_code == 302
     task.refresh_from_db()
     assert task.public_progress_note == "已完成一半"
     public = client.get(reverse("dashboards:disclosure")).content.decode()
