@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from efficiency_portal.org.models import Department
+
 from .models import SubjectKind
 
 if TYPE_CHECKING:
@@ -107,23 +109,38 @@ class _CaseRate(Provider):
     module = "approvals.selectors.assessment_facts"
     function = "case_outcomes_by_handler"
     part = "on_time"
+    missed: tuple[str, ...] = ("late",)
 
     def compute(self, period: Period, indicator: Indicator, population: Population) -> dict[int, Value]:
         from approvals.selectors import assessment_facts
 
         values: dict[int, Value] = {}
+        links: dict[int, list[dict[str, str]]] = {}
         if population.kind == SubjectKind.STAFF:
             outcomes = assessment_facts.case_outcomes_by_handler(period.start, period.end)
             keyed = {population.by_user[uid]: o for uid, o in outcomes.items() if uid in population.by_user}
+            # The cases that cost points are linked one by one: those not counted in the rate.
+            for uid, cases in assessment_facts.case_links_by_handler(
+                period.start, period.end, outcomes=self.missed, limit=MAX_LINKS
+            ).items():
+                if uid in population.by_user:
+                    links[population.by_user[uid]] = [
+                        fact(_("Case %(title)s: %(outcome)s") % {"title": c.title, "outcome": c.outcome}, c.url)
+                        for c in cases
+                    ]
         else:
             keyed = assessment_facts.case_outcomes_by_department(period.start, period.end)
+            codes = dict(Department.objects.filter(pk__in=keyed).values_list("pk", "code"))
+            for pk, code in codes.items():
+                url = assessment_facts.department_statistics_url(code, period.start, period.end)
+                links[pk] = [fact(_("Statistics of the period by item"), url)]
         for subject_id, outcome in keyed.items():
             if not outcome.finished:
                 continue
             part = getattr(outcome, self.part)
             rate = _rate(part, outcome.finished)
             text = self.describe(part, outcome.finished, rate)
-            values[subject_id] = Value(rate, text, clamp(rate), [fact(text)])
+            values[subject_id] = Value(rate, text, clamp(rate), [fact(text), *links.get(subject_id, [])])
         return values
 
     def describe(self, part: int, whole: int, rate: Decimal) -> str:
@@ -153,6 +170,7 @@ class EarlyRate(_CaseRate):
     code = "early_rate"
     label = gettext_lazy("Early completion rate")
     part = "early"
+    missed = ("on_time", "late")
 
     def describe(self, part: int, whole: int, rate: Decimal) -> str:
         return _("%(part)s of %(whole)s cases finished before their due day (%(rate)s%%)") % {

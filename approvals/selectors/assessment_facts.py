@@ -88,3 +88,39 @@ def red_cards(start: dt.date, end: dt.date, *, by: str) -> dict[int, list[CardFa
         url = pattern.format(card_id)
         grouped.setdefault(subject_id, []).append(CardFact(card_id, subject_id, code, raised_at, url))
     return grouped
+
+
+@dataclass(frozen=True)
+class CaseLink:
+    case_id: int
+    title: str
+    outcome: str
+    url: str
+
+
+def case_links_by_handler(
+    start: dt.date, end: dt.date, *, outcomes: tuple[str, ...], limit: int = 50
+) -> dict[int, list[CaseLink]]:
+    """User id of the handler → the cases whose clock finished in the period with one of ``outcomes`` (at most
+    ``limit`` each, in the order they finished), linked to the case page; one query."""
+    since, until = _bounds(start, end)
+    rows = (
+        Deadline.objects.filter(
+            kind="case", status=DeadlineStatus.FINISHED, finished_at__gte=since, finished_at__lt=until,
+            outcome__in=outcomes,
+        )
+        .values_list("responsible_id", "object_id", "title", "outcome")
+        .order_by("finished_at", "id")
+    )  # fmt: skip
+    pattern = reverse("approvals:case_work", args=[0]).replace("/0/", "/{}/")
+    grouped: dict[int, list[CaseLink]] = {}
+    for user_id, case_id, title, outcome in rows:
+        bucket = grouped.setdefault(user_id, [])
+        if len(bucket) < limit:
+            bucket.append(CaseLink(case_id, title, outcome, pattern.format(case_id)))
+    return grouped
+
+
+def department_statistics_url(code: str, start: dt.date, end: dt.date) -> str:
+    """The department's statistics page for the period: the figures behind its rates, by item."""
+    return f"{reverse('approvals:department_statistics', args=[code])}?start={start.isoformat()}&end={end.isoformat()}"

@@ -83,6 +83,9 @@ def test_each_indicator_kind_against_hand_computed_points(world):
     # On time 6/7 = 85.7143% × 40 = 34.29; no red card 100 × 20 = 20; evaluations (5+4)/2 = 4.5 → 90 × 40 = 36.
     assert alice["按时办结率"].raw_value == D("85.7143")
     assert alice["按时办结率"].points == D("34.29")
+    # The one late case of March is linked; February's is not a fact of this period.
+    late_links = [f["url"] for f in alice["按时办结率"].facts if f["url"]]
+    assert len(late_links) == 1 and "/work/" in late_links[0]
     assert alice["红牌"].points == D("20.00")
     assert alice["民主测评"].raw_value == D("4.5000")
     assert alice["民主测评"].points == D("36.00")
@@ -252,6 +255,7 @@ def test_department_scheme_reads_the_daily_figures(world):
     result = Result.objects.get(period=period, subject_id=world["dept"].pk)
     explained = lines(result)
     assert explained["按时办结率"].raw_value == D("90.0000") and explained["按时办结率"].points == D("54.00")
+    assert "start=2026-03-01&end=2026-03-31" in explained["按时办结率"].facts[1]["url"]
     assert explained["提前办结率"].points == D("6.00")
     assert result.total == D("72.00")  # + neutral 60 × 20%
     period.refresh_from_db()
