@@ -550,6 +550,16 @@ def reopen(complaint: Complaint, *, reason: str, actor=None, at: dt.datetime | N
         ComplaintNote.objects.create(complaint=current, kind=NoteKind.NOTE, author=None, text=reason, created_at=at)
         responsible = current.handler
         if responsible is not None:
+            from efficiency_portal.notifications.services import notify
+
+            notify(
+                responsible,
+                kind="complaint",
+                title=str(_("A complaint was reopened")),
+                body=str(_("Complaint %(code)s was reopened by the complainant.") % {"code": current.tracking_code}),
+                link=current.get_absolute_url(),
+                dedupe_key=f"complaint:reopened:{current.pk}",
+            )
             open_deadline(
                 current,
                 kind=REOPEN_CLOCK,

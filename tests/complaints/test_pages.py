@@ -316,3 +316,36 @@ def test_unknown_user_cannot_download_evidence(client):
     assert client.get(reverse("complaints:attachment", args=[attachment.pk])).status_code == 404
     client.force_login(UserFactory())
     assert client.get(reverse("complaints:attachment", args=[attachment.pk])).status_code == 404
+
+
+def test_department_queue_query_count_does_not_grow(client, django_assert_max_num_queries):
+    supervisor = make_supervisor()
+    department, head = make_department_with_head()
+
+    def handed():
+        complaint, _ = file(department, staff=StaffFactory(department=department))
+        complaint = handling.accept(complaint, supervisor)
+        handling.hand_to_department(complaint, supervisor, department=department)
+
+    handed()
+    client.force_login(head.user)
+    with django_assert_max_num_queries(15) as one:
+        assert client.get(reverse("complaints:department_list")).status_code == 200
+    for _ in range(8):
+        handed()
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        page = client.get(reverse("complaints:department_list"))
+    assert len(page.context["complaints"]) == 9
+
+
+def test_reopening_tells_the_handler():
+    from efficiency_portal.notifications.models import Notification
+
+    supervisor = make_supervisor()
+    complaint, _ = file()
+    complaint = handling.accept(complaint, supervisor)
+    complaint = handling.handle_self(complaint, supervisor)
+    complaint = handling.record_finding(complaint, supervisor, finding=Finding.NOT_UPHELD, text="不属实")
+    complaint = handling.reply(complaint, supervisor, text="答复")
+    handling.reopen(complaint, reason="不服")
+    assert Notification.objects.filter(recipient=supervisor, dedupe_key=f"complaint:reopened:{complaint.pk}").exists()
