@@ -27,12 +27,7 @@ def rateable_cases(user) -> QuerySet[Case]:
     """The signed-in applicant's finished cases (newest first)."""
     if not getattr(user, "is_authenticated", False):
         return Case.objects.none()
-    return (
-        finished_cases()
-        .filter(applicant=user)
-        .select_related("item", "department")
-        .order_by("-decided_at", "-pk")
-    )
+    return finished_cases().filter(applicant=user).select_related("item", "department").order_by("-decided_at", "-pk")
 
 
 def applicant_cases_for_complaints(user) -> QuerySet[Case]:
