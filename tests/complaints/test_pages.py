@@ -48,6 +48,7 @@ def test_filing_shows_secret_once_and_tracking_reads_it(client):
     complaint = Complaint.objects.get()
     assert complaint.attachments.count() == 1
     other = type(client)()
+    other.cookies["django_language"] = "en"
     assert other.get(reverse("complaints:track_detail", args=[complaint.pk])).status_code == 404
     wrong = other.post(reverse("complaints:track"), {"code": code, "secret": "WRONGWRONG"})
     assert "No complaint matches" in wrong.content.decode()
