@@ -76,6 +76,15 @@ def browser_context_args() -> dict:
     return {"locale": "zh-CN"}
 
 
+@pytest.fixture(autouse=True)
+def _seeded_reference_data(transactional_db) -> None:
+    """Browser tests run on a flushed database (each transactional test empties every table afterwards), so the
+    rows that data migrations seed, such as the credit rule table, are put back first."""
+    from tests.credit.factories import ensure_seeded_rules
+
+    ensure_seeded_rules()
+
+
 @pytest.fixture
 def page(browser, browser_context_args, live_server, transactional_db) -> Iterator:
     """A fresh page (own cookies) that fails the test on a script error or a Content-Security-Policy violation."""
