@@ -3,9 +3,23 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import AdjustmentRule, EvaluationForm, Grade, Period, Scheme, VetoRule
+from efficiency_portal.org.models import Department, Staff
+
+from .models import (
+    AdjustmentRule,
+    EvaluationForm,
+    Grade,
+    Indicator,
+    IndicatorKind,
+    Period,
+    PeriodStatus,
+    Scheme,
+    SubjectKind,
+    VetoRule,
+)
 from .services.forms import UNKNOWN
 
 SCORE_CHOICES = [
@@ -67,8 +81,6 @@ class DecideAppealForm(forms.Form):
 
 class SubjectChoiceMixin:
     def set_subjects(self, period: Period) -> None:
-        from efficiency_portal.org.models import Department, Staff
-
         if period.scheme.subject_kind == "staff":
             choices = Staff.objects.filter(is_active=True).values_list("id", "name")
         else:
@@ -136,3 +148,58 @@ class ScoreSheet(forms.Form):
 
     def scores(self) -> dict[int, str]:
         return {int(name.split("_", 1)[1]): value for name, value in self.cleaned_data.items()}
+
+
+class AssignForm(forms.Form):
+    """Which evaluator scores whom on which evaluated indicator; a whole department may be picked at once."""
+
+    indicator = forms.ModelChoiceField(label=_("Evaluated indicator"), queryset=Indicator.objects.none())
+    evaluator = forms.ModelChoiceField(label=_("Evaluator"), queryset=Staff.objects.none())
+    subjects = forms.TypedMultipleChoiceField(
+        label=_("Assessed"),
+        coerce=int,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Hold Ctrl (or Cmd) to choose several."),
+    )
+    whole_department = forms.ModelChoiceField(
+        label=_("Or everyone in a department"),
+        queryset=Department.objects.none(),
+        required=False,
+        help_text=_("Adds every active member of the department except the evaluator."),
+    )
+
+    def __init__(self, period: Period, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.period = period
+        self.staff_scheme = period.scheme.subject_kind == SubjectKind.STAFF
+        self.fields["indicator"].queryset = period.scheme.indicators.filter(kind=IndicatorKind.EVALUATED)
+        self.fields["evaluator"].queryset = Staff.objects.filter(is_active=True).select_related("department")
+        self.fields["evaluator"].label_from_instance = lambda staff: f"{staff.name} · {staff.department.name}"
+        if self.staff_scheme:
+            rows = Staff.objects.filter(is_active=True).select_related("department").order_by("department", "name")
+            self.fields["subjects"].choices = [(s.pk, f"{s.name} · {s.department.name}") for s in rows]
+            self.fields["whole_department"].queryset = Department.objects.filter(is_active=True)
+        else:
+            rows = Department.objects.filter(is_active=True).exclude(kind=Department.Kind.WINDOW)
+            self.fields["subjects"].choices = list(rows.values_list("id", "name"))
+            del self.fields["whole_department"]
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-select")
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.period.status == PeriodStatus.OPEN and timezone.now() >= self.period.forms_close_at:
+            raise forms.ValidationError(_("The evaluation forms of this period have closed."))
+        ids = set(cleaned.get("subjects") or [])
+        department = cleaned.get("whole_department")
+        evaluator = cleaned.get("evaluator")
+        if department is not None:
+            members = Staff.objects.filter(is_active=True, department=department)
+            if evaluator is not None:
+                members = members.exclude(pk=evaluator.pk)
+            ids |= set(members.values_list("id", flat=True))
+        if not ids and not self.errors:
+            self.add_error("subjects", _("Choose at least one person or department to evaluate."))
+        cleaned["subject_ids"] = sorted(ids)
+        return cleaned

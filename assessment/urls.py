@@ -13,6 +13,7 @@ urlpatterns = [
     path("forms/<int:pk>/", views.form_fill, name="form_fill"),
     path("periods/", views.period_list, name="period_list"),
     path("periods/<int:pk>/", views.period_detail, name="period_detail"),
+    path("periods/<int:pk>/assign/", views.period_assign, name="period_assign"),
     path("periods/<int:pk>/run/", views.period_run, name="period_run"),
     path("periods/<int:pk>/publish/", views.period_publish, name="period_publish"),
     path("periods/<int:pk>/adjustment/", views.period_adjustment, name="period_adjustment"),

@@ -20,6 +20,7 @@ from .forms import (
     AdjustGradeForm,
     AdjustmentEntryForm,
     AppealForm,
+    AssignForm,
     DecideAppealForm,
     PeriodForm,
     ScoreSheet,
@@ -180,6 +181,48 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_supervisor(request)
     period = get_object_or_404(Period.objects.select_related("scheme"), pk=pk)
     return render(request, "assessment/period_detail.html", _period_context(request, period))
+
+
+@login_required
+def period_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    """Assign evaluators: who scores whom on which evaluated indicator (民主测评, 领导评价)."""
+    _require_supervisor(request)
+    period = get_object_or_404(Period.objects.select_related("scheme"), pk=pk)
+    form = AssignForm(period, request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                assigned = form_services.assign_form(
+                    period,
+                    indicator=data["indicator"],
+                    evaluator=data["evaluator"],
+                    subject_ids=data["subject_ids"],
+                    actor=request.user,
+                )
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                counts = {
+                    "evaluator": data["evaluator"].name,
+                    "n": assigned.entries.count(),
+                    "indicator": assigned.indicator,
+                }
+                messages.success(request, _("%(evaluator)s now evaluates %(n)s on “%(indicator)s”.") % counts)
+                return redirect("assessment:period_assign", pk=period.pk)
+        status = 400
+    assigned_forms = (
+        period.forms.select_related("evaluator__department", "indicator")
+        .annotate(subjects=Count("entries"))
+        .order_by("indicator__sort_order", "evaluator__name", "id")
+    )
+    return render(
+        request,
+        "assessment/period_assign.html",
+        {"period": period, "form": form, "assigned_forms": assigned_forms},
+        status=status,
+    )
 
 
 @login_required

@@ -43,21 +43,38 @@ def _editable(period: Period) -> None:
 
 
 def assign_form(
-    period: Period, *, indicator: Indicator, evaluator: Staff, subject_ids: Iterable[int]
+    period: Period, *, indicator: Indicator, evaluator: Staff, subject_ids: Iterable[int], actor=None
 ) -> EvaluationForm:
-    """Give ``evaluator`` a form of ``indicator`` listing the subjects; assigning again adds the missing ones."""
+    """Give ``evaluator`` a form of ``indicator`` listing the subjects; assigning again adds the missing ones.
+
+    Refused once the period is published, for an indicator that is not evaluated or belongs to another scheme, for
+    an inactive evaluator, and for evaluators asked to score themselves. (The assignment page also refuses periods
+    whose forms have closed; the demo back-fills closed periods through this function.)"""
     _editable(period)
     if indicator.scheme_id != period.scheme_id or indicator.kind != IndicatorKind.EVALUATED:
         raise ValidationError({"indicator": _("Choose an evaluated indicator of this period's scheme.")})
-    names = _subject_names(period, subject_ids)
+    if not evaluator.is_active:
+        raise ValidationError({"evaluator": _("This evaluator is no longer active.")})
+    wanted = {int(sid) for sid in subject_ids}
+    if period.scheme.subject_kind == SubjectKind.STAFF and evaluator.pk in wanted:
+        raise ValidationError({"subjects": _("An evaluator does not score themselves.")})
+    names = _subject_names(period, wanted)
     if not names:
         raise ValidationError({"subjects": _("Choose at least one person or department to evaluate.")})
     with transaction.atomic():
         form, _created = EvaluationForm.objects.get_or_create(period=period, indicator=indicator, evaluator=evaluator)
-        EvaluationEntry.objects.bulk_create(
+        added = EvaluationEntry.objects.bulk_create(
             [EvaluationEntry(form=form, subject_id=sid, subject_name=name[:100]) for sid, name in names.items()],
             ignore_conflicts=True,
         )
+        if actor is not None:
+            record_event(
+                period,
+                "form_assigned",
+                actor=actor,
+                to_value=indicator.evaluator_role,
+                reason=f"{evaluator} · {indicator}: {len(added)}",
+            )
     return form
 
 
