@@ -14,5 +14,6 @@ class AssessmentConfig(AppConfig):
             {
                 "assessment.published": _("Assessment period published"),
                 "assessment.grade_adjusted": _("Assessment grade adjusted"),
+                "assessment.scheme_changed": _("Assessment scheme changed"),
             }
         )

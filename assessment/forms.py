@@ -8,9 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 from efficiency_portal.org.models import Department, Staff
 
+from . import providers
 from .models import (
     AdjustmentRule,
     EvaluationForm,
+    EvaluatorRole,
     Grade,
     Indicator,
     IndicatorKind,
@@ -203,3 +205,110 @@ class AssignForm(forms.Form):
             self.add_error("subjects", _("Choose at least one person or department to evaluate."))
         cleaned["subject_ids"] = sorted(ids)
         return cleaned
+
+
+def _bootstrap(form: forms.Form) -> None:
+    for field in form.fields.values():
+        css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+        field.widget.attrs.setdefault("class", css)
+
+
+class IndicatorEditForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    kind = forms.ChoiceField(label=_("Kind"), choices=IndicatorKind.choices)
+    provider = forms.ChoiceField(
+        label=_("Source (computed)"), required=False, help_text=_("Which fact a computed indicator reads.")
+    )
+    evaluator_role = forms.ChoiceField(
+        label=_("Evaluators (scored)"), required=False, choices=[("", "—"), *EvaluatorRole.choices]
+    )
+    weight = forms.DecimalField(label=_("Weight"), min_value=0, max_value=100, max_digits=5, decimal_places=2)
+    per_unit = forms.DecimalField(
+        label=_("Points off per unit"),
+        min_value=0,
+        max_value=100,
+        max_digits=6,
+        decimal_places=2,
+        initial=20,
+        help_text=_("For counting indicators (red cards, complaints upheld): 100 less this for each one."),
+    )
+    sort_order = forms.IntegerField(label=_("Order"), min_value=0, max_value=1000, initial=0)
+
+    def __init__(self, *args, instance: Indicator | None = None, **kwargs):
+        if instance is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    name: getattr(instance, name)
+                    for name in ("name", "kind", "provider", "evaluator_role", "weight", "per_unit", "sort_order")
+                },
+            )
+        super().__init__(*args, **kwargs)
+        choices: list[tuple[str, object]] = [("", "—")]
+        for code, label in providers.choices():
+            source = providers.get(code)
+            if source is not None and not source.available():
+                label = _("%(label)s (source not available yet)") % {"label": label}
+            choices.append((code, label))
+        self.fields["provider"].choices = choices
+        _bootstrap(self)
+
+
+class RuleEditForm(forms.Form):
+    code = forms.SlugField(label=_("Code"), max_length=40, help_text=_("Letters, digits and hyphens, e.g. “late”."))
+    name = forms.CharField(label=_("Name"), max_length=100)
+    points = forms.DecimalField(
+        label=_("Points per unit"),
+        min_value=-1000,
+        max_value=1000,
+        max_digits=6,
+        decimal_places=2,
+        help_text=_("Negative deducts, positive adds."),
+    )
+    unit = forms.CharField(label=_("Unit"), max_length=20, initial="次")
+    free_units = forms.DecimalField(
+        label=_("Units free of charge"), min_value=0, max_value=1000, max_digits=6, decimal_places=2, initial=0
+    )
+    tier_after = forms.DecimalField(
+        label=_("Second tier after (units)"),
+        min_value=0,
+        max_value=1000,
+        max_digits=6,
+        decimal_places=2,
+        required=False,
+    )
+    tier_points = forms.DecimalField(
+        label=_("Points per unit in the second tier"),
+        min_value=-1000,
+        max_value=1000,
+        max_digits=6,
+        decimal_places=2,
+        required=False,
+    )
+    cap = forms.DecimalField(
+        label=_("Largest total (points, absolute)"),
+        min_value=0,
+        max_value=1000,
+        max_digits=6,
+        decimal_places=2,
+        required=False,
+    )
+
+    def __init__(self, *args, instance: AdjustmentRule | None = None, **kwargs):
+        if instance is not None:
+            kwargs.setdefault("initial", {name: getattr(instance, name) for name in self.base_fields})
+        super().__init__(*args, **kwargs)
+        _bootstrap(self)
+
+
+class VetoEditForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    cap_grade = forms.ChoiceField(
+        label=_("Grade at most"), choices=[choice for choice in Grade.choices if choice[0] != Grade.EXCELLENT]
+    )
+
+    def __init__(self, *args, instance: VetoRule | None = None, **kwargs):
+        if instance is not None:
+            kwargs.setdefault("initial", {"name": instance.name, "cap_grade": instance.cap_grade})
+        super().__init__(*args, **kwargs)
+        _bootstrap(self)

@@ -1,8 +1,10 @@
 """Pages of assessment under one namespace."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
+
+PART = "(?P<part>indicator|rule|veto)"
 
 app_name = "assessment"
 urlpatterns = [
@@ -23,4 +25,12 @@ urlpatterns = [
     path("rankings/export/", views.rankings_export, name="rankings_export"),
     path("schemes/", views.scheme_list, name="scheme_list"),
     path("schemes/<int:pk>/", views.scheme_detail, name="scheme_detail"),
+    # part: indicator, rule (add/deduct item) or veto
+    re_path(rf"^schemes/(?P<pk>[0-9]+)/{PART}/new/$", views.scheme_part_edit, name="scheme_part_add"),
+    re_path(rf"^schemes/(?P<pk>[0-9]+)/{PART}/(?P<part_pk>[0-9]+)/$", views.scheme_part_edit, name="scheme_part_edit"),
+    re_path(
+        rf"^schemes/(?P<pk>[0-9]+)/{PART}/(?P<part_pk>[0-9]+)/delete/$",
+        views.scheme_part_delete,
+        name="scheme_part_delete",
+    ),
 ]
