@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import department, public, ratings, work
+from .views import department, findings, public, ratings, work
 
 app_name = "complaints"
 urlpatterns = [
@@ -18,6 +18,7 @@ urlpatterns = [
     path("work/templates/<int:pk>/", work.template_text, name="template_text"),
     path("intake/", work.intake, name="intake"),
     path("statistics/", work.statistics, name="statistics"),
+    path("findings/<int:pk>/", findings.finding, name="finding"),
     path("department/", department.department_list, name="department_list"),
     path("department/<int:pk>/", department.department_detail, name="department_detail"),
     path("ratings/", ratings.rating_list, name="rating_list"),

@@ -219,6 +219,19 @@ class Complaint(models.Model):
         return self.status in OPEN_STATES
 
 
+class ComplaintFinding(Complaint):
+    """The same complaint seen as its finding: the neutral page the people and departments at fault may read
+    (no complainant, no evidence). Credit entries and other apps' links point here, not to the office's page."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("complaint finding")
+        verbose_name_plural = _("complaint findings")
+
+    def get_absolute_url(self) -> str:
+        return reverse("complaints:finding", args=[self.pk])
+
+
 class ComplaintAttachment(models.Model):
     """Evidence; stored outside the web root and served only through a checked view."""
 
@@ -269,6 +282,30 @@ class ComplaintNote(models.Model):
         return f"{self.complaint_id} {self.kind}"
 
 
+def _status_label(code: str) -> str:
+    return str(ComplaintStatus(code).label) if code in ComplaintStatus.values else code
+
+
+# What the office reads in a complaint's history for each ``ComplaintEvent.action``.
+EVENT_LABELS: dict[str, str] = {
+    "filed": _("Filed"),
+    "accepted": _("Accepted"),
+    "declined": _("Declined"),
+    "handle_self": _("Handled by the office"),
+    "assigned": _("Assigned to a supervisor"),
+    "handed_to_department": _("Handed to the department"),
+    "returned": _("Returned by the department"),
+    "department_reported": _("Department reported"),
+    "extension_requested": _("Extension requested"),
+    "extension_approved": _("Extension approved"),
+    "extension_rejected": _("Extension rejected"),
+    "concluded": _("Finding recorded"),
+    "replied": _("Replied"),
+    "rated": _("Rated by the complainant"),
+    "reopened": _("Reopened"),
+}
+
+
 class ComplaintEvent(models.Model):
     """Every action on a complaint. ``public_text`` is what the complainant reads; ``note`` stays internal."""
 
@@ -293,6 +330,15 @@ class ComplaintEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint_id} {self.action}"
+
+    def get_action_display(self) -> str:
+        return str(EVENT_LABELS.get(self.action, self.action))
+
+    def get_from_status_display(self) -> str:
+        return _status_label(self.from_status)
+
+    def get_to_status_display(self) -> str:
+        return _status_label(self.to_status)
 
 
 class ComplaintSanction(models.Model):

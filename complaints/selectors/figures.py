@@ -16,6 +16,7 @@ from complaints.models import (
     AppealStatus,
     Category,
     Complaint,
+    ComplaintFinding,
     ComplaintSanction,
     ComplaintStatus,
     RectificationOrder,
@@ -41,10 +42,11 @@ def _check_by(by: str) -> None:
         raise ValueError("by must be 'staff' or 'department'")
 
 
-def upheld_between(start: dt.date, end: dt.date, *, staff=None, department=None) -> QuerySet[Complaint]:
-    """Complaints found 属实/部分属实 in [start, end], about ``staff`` or ``department`` (each links to itself)."""
+def upheld_between(start: dt.date, end: dt.date, *, staff=None, department=None) -> QuerySet[ComplaintFinding]:
+    """Complaints found 属实/部分属实 in [start, end], about ``staff`` or ``department``. Each links to its
+    finding page, which the civil servant or department concerned may open (the complainant stays hidden)."""
     low, high = _span(start, end)
-    rows = Complaint.objects.filter(finding__in=UPHELD_FINDINGS, concluded_at__gte=low, concluded_at__lt=high)
+    rows = ComplaintFinding.objects.filter(finding__in=UPHELD_FINDINGS, concluded_at__gte=low, concluded_at__lt=high)
     if staff is not None:
         rows = rows.filter(staff=staff)
     if department is not None:

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import (
@@ -390,6 +391,8 @@ def _record_credit(sanction: ComplaintSanction, complaint: Complaint, actor) -> 
             % {"code": complaint.tracking_code, "sanction": sanction.get_sanction_display()}
         ),
         actor=actor,
+        # The office's page of the complaint is closed to the subject; the entry links to the neutral finding.
+        source_link=reverse("complaints:finding", args=[complaint.pk]),
     )
     return entry.pk
 

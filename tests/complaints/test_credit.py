@@ -39,7 +39,8 @@ def test_upheld_finding_records_confirmed_entries_linked_to_the_complaint():
     assert by_rule["efficiency_caution"].staff == culprit
     assert by_rule["public_criticism_1"].department == culprit.department
     assert all(entry.source == "complaint" for entry in entries)
-    assert by_rule["efficiency_caution"].source_link == complaint.get_absolute_url()
+    # Linked to the neutral finding page the subject may open, not to the office's complaint page.
+    assert by_rule["efficiency_caution"].source_link == f"/complaints/findings/{complaint.pk}/"
     rows = ComplaintSanction.objects.filter(complaint=complaint)
     linked = {row.sanction: row.credit_entry_id for row in rows}
     assert linked[Sanction.EFFICIENCY_CAUTION] == by_rule["efficiency_caution"].pk
