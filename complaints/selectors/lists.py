@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +28,7 @@ from complaints.models import (
 )
 from complaints.models.complaints import UPHELD_FINDINGS
 from complaints.services.common import ACCEPT_CLOCK, CONCLUDE_CLOCK, CONTACT_CLOCK, RECTIFY_CLOCK, REOPEN_CLOCK
+from efficiency_portal.org.models import Staff
 from efficiency_portal.supervision.models import Deadline, DeadlineStatus
 
 from .access import department_scope, headed_scope
@@ -157,6 +158,35 @@ def sanction_history(staff_ids, *, on: dt.date | None = None) -> dict[int, dict[
 def caution_flagged(history: Mapping[str, int]) -> bool:
     """Two 效能告诫 within 12 months are flagged (the number is a setting)."""
     return history.get(Sanction.EFFICIENCY_CAUTION, 0) >= settings.COMPLAINTS_CAUTION_FLAG_COUNT
+
+
+@dataclass(frozen=True)
+class PersonHistory:
+    """One civil servant's sanctions of the last 12 months, by label, for the office's complaint page."""
+
+    staff: Staff
+    counts: list[tuple[str, int]]
+    cautions: int
+    flagged: bool
+
+
+def person_histories(people: Iterable[Staff], *, on: dt.date | None = None) -> list[PersonHistory]:
+    """For each person (once, in the order given): the 12-month counts under their sanctions' labels, in the
+    order of :class:`Sanction`, and whether the 效能告诫 flag is raised. One query whatever the number."""
+    unique = list({person.pk: person for person in people if person is not None}.values())
+    history = sanction_history([person.pk for person in unique], on=on)
+    result = []
+    for person in unique:
+        counts = history.get(person.pk, {})
+        result.append(
+            PersonHistory(
+                staff=person,
+                counts=[(str(label), counts[code]) for code, label in Sanction.choices if counts.get(code)],
+                cautions=counts.get(Sanction.EFFICIENCY_CAUTION, 0),
+                flagged=caution_flagged(counts),
+            )
+        )
+    return result
 
 
 # --- ratings and rectification ------------------------------------------------------------------------------------

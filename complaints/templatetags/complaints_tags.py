@@ -15,3 +15,16 @@ def get_item(mapping: Any, key: str) -> Any:
         return mapping.get(key, "")
     except AttributeError:
         return ""
+
+
+@register.filter
+def light_label(code: str | None) -> str:
+    """The words of a clock's light (green/yellow/red), never the bare code."""
+    from efficiency_portal.supervision.models import Light
+
+    return str(Light(code).label) if code in Light.values else ""
+
+
+@register.filter
+def light_class(code: str | None) -> str:
+    return {"red": "text-bg-danger", "yellow": "text-bg-warning"}.get(code or "", "text-bg-success")

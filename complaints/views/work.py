@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -65,7 +66,7 @@ EXPORT_COLUMNS = [
     (_("Department"), "department__name"),
     (_("Civil servant"), lambda c: c.staff.name if c.staff_id else ""),
     (_("Status"), lambda c: c.get_status_display()),
-    (_("Light"), lambda c: c.clock_light or ""),
+    (_("Light"), lambda c: Light(c.clock_light).label if c.clock_light else ""),
     (_("Due"), "clock_due"),
     (_("What happened"), "description"),
     (_("Finding"), lambda c: c.get_finding_display()),
@@ -166,19 +167,19 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Done."))
         return redirect("complaints:detail", pk=complaint.pk)
     complaint.refresh_from_db()
-    staff_ids = [complaint.staff_id] if complaint.staff_id else []
-    staff_ids += [s.staff_id for s in complaint.sanctions.all() if s.staff_id]
-    history = lists.sanction_history(staff_ids)
+    sanctions = list(complaint.sanctions.select_related("staff", "department").order_by("pk"))
+    # Counts per person in the last 12 months: the one complained about and everyone sanctioned.
+    people = [complaint.staff, *(row.staff for row in sanctions)]
     context = {
         "complaint": complaint,
         "identity": masked_identity(complaint),
         "clock": handling.conclude_clock(complaint) or handling.running_clock(complaint, ["complaint_accept"]),
         "events": complaint.events.select_related("actor").order_by("at", "pk"),
         "notes": complaint.notes.select_related("author", "department").order_by("created_at", "pk"),
-        "sanctions": complaint.sanctions.select_related("staff", "department"),
+        "sanctions": sanctions,
         "attachments": complaint.attachments.all(),
-        "history": history.get(complaint.staff_id, {}) if complaint.staff_id else {},
-        "flagged": lists.caution_flagged(history.get(complaint.staff_id, {})) if complaint.staff_id else False,
+        "histories": lists.person_histories(people),
+        "caution_flag_count": settings.COMPLAINTS_CAUTION_FLAG_COUNT,
         "templates": ResponseTemplate.objects.all(),
         **forms,
     }
