@@ -22,6 +22,7 @@ from complaints.models import (
     ServiceRating,
 )
 from complaints.models.ratings import BAD_LEVELS
+from credit.services import propose_entry
 from efficiency_portal.common.bulk import insert_from_select
 from efficiency_portal.org.models import Department, Staff
 from efficiency_portal.org.roles import is_supervisor
@@ -297,12 +298,69 @@ def record_follow_up(
         raise ValidationError(_("Only the supervision office follows up."))
     at = now_or(at)
     note = clean_text(note, "note")
-    updated = RectificationOrder.objects.filter(pk=order.pk, status=RectificationStatus.RECTIFIED).update(
-        status=RectificationStatus.CLOSED, followed_up_at=at, follow_up_note=note
-    )
-    if not updated:
-        raise ValidationError(_("Only a rectified order can be followed up."))
+    with transaction.atomic():
+        updated = RectificationOrder.objects.filter(pk=order.pk, status=RectificationStatus.RECTIFIED).update(
+            status=RectificationStatus.CLOSED, followed_up_at=at, follow_up_note=note
+        )
+        if not updated:
+            raise ValidationError(_("Only a rectified order can be followed up."))
+        rating = ServiceRating.objects.get(pk=order.rating_id)
+        # Not appealed: the rating stands once its rectification is concluded. A pending appeal waits for
+        # the supervisor's decision, which proposes the entry if the rating stands.
+        if rating.appeal_status == AppealStatus.NONE:
+            propose_bad_rating_entries(rating, actor, at=at)
     return RectificationOrder.objects.get(pk=order.pk)
+
+
+# --- credit -------------------------------------------------------------------------------------------------------
+
+BAD_RATING_RULE = "bad_rating"
+
+
+def rating_stands(rating: ServiceRating) -> bool:
+    """A bad rating stands when the department's appeal was rejected, or, without an appeal, once its
+    rectification order was followed up and closed. A rating set aside on appeal never stands."""
+    if rating.level not in BAD_LEVELS:
+        return False
+    if rating.appeal_status == AppealStatus.REJECTED:
+        return True
+    if rating.appeal_status != AppealStatus.NONE:
+        return False
+    return RectificationOrder.objects.filter(rating=rating, status=RectificationStatus.CLOSED).exists()
+
+
+def propose_bad_rating_entries(rating: ServiceRating, actor=None, *, at: dt.datetime | None = None) -> list:
+    """Propose the PENDING ``bad_rating`` credit entry of a rating that stands, linked to the rating.
+
+    The entry concerns the handler rated when known, else the rated department (one deduction per rating,
+    not two). Idempotent: credit returns the existing entry for the same subject, rule and rating. Nothing
+    the citizen wrote travels to credit. Returns the entries (empty when the rating does not stand)."""
+    at = now_or(at)
+    rating = ServiceRating.objects.select_related("handler", "department").get(pk=rating.pk)
+    if not rating_stands(rating):
+        return []
+    subject = {"staff": rating.handler} if rating.handler_id else {"department": rating.department}
+    why = (
+        _("the appeal was rejected")
+        if rating.appeal_status == AppealStatus.REJECTED
+        else _("the rectification was concluded")
+    )
+    detail = _("Bad rating “%(level)s” of %(date)s stands: %(why)s.") % {
+        "level": rating.get_level_display(),
+        "date": timezone.localdate(rating.rated_at).isoformat(),
+        "why": why,
+    }
+    entry = propose_entry(
+        rule_code=BAD_RATING_RULE,
+        fact_date=timezone.localdate(rating.rated_at),
+        source="bad_rating",
+        source_object=rating,
+        detail=str(detail),
+        actor=actor,
+        at=at,
+        **subject,
+    )
+    return [entry]
 
 
 # --- appeals ------------------------------------------------------------------------------------------------------
@@ -316,6 +374,10 @@ def appeal_rating(rating: ServiceRating, actor, *, reason: str) -> ServiceRating
         raise ValidationError(_("Only the rated department may appeal."))
     if rating.level not in BAD_LEVELS:
         raise ValidationError(_("Only a bad rating can be appealed."))
+    if RectificationOrder.objects.filter(rating=rating, status=RectificationStatus.CLOSED).exists():
+        raise ValidationError(
+            {"reason": _("This rating already stands: its rectification was followed up and closed.")}
+        )
     reason = clean_text(reason, "reason")
     updated = ServiceRating.objects.filter(pk=rating.pk, appeal_status="").update(
         appeal_status=AppealStatus.PENDING, appeal_reason=reason
@@ -325,11 +387,14 @@ def appeal_rating(rating: ServiceRating, actor, *, reason: str) -> ServiceRating
     return ServiceRating.objects.get(pk=rating.pk)
 
 
-def decide_appeal(rating: ServiceRating, actor, *, uphold: bool, decision: str) -> ServiceRating:
+def decide_appeal(
+    rating: ServiceRating, actor, *, uphold: bool, decision: str, at: dt.datetime | None = None
+) -> ServiceRating:
+    """Set aside (the order too) or let the rating stand, which proposes its ``bad_rating`` credit entry."""
     if not is_supervisor(actor):
         raise ValidationError(_("Only a supervisor decides appeals."))
     decision = clean_text(decision, "decision")
-    at = timezone.now()
+    at = now_or(at)
     with transaction.atomic():
         updated = ServiceRating.objects.filter(pk=rating.pk, appeal_status=AppealStatus.PENDING).update(
             appeal_status=AppealStatus.UPHELD if uphold else AppealStatus.REJECTED,
@@ -343,4 +408,6 @@ def decide_appeal(rating: ServiceRating, actor, *, uphold: bool, decision: str) 
             RectificationOrder.objects.filter(pk=order.pk).update(status=RectificationStatus.SET_ASIDE)
             _finish_clock(order, CONTACT_CLOCK, actor, at)
             _finish_clock(order, RECTIFY_CLOCK, actor, at)
+        if not uphold:
+            propose_bad_rating_entries(rating, actor, at=at)
     return ServiceRating.objects.get(pk=rating.pk)

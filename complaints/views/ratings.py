@@ -25,8 +25,8 @@ from complaints.selectors.lists import rating_stats
 from complaints.selectors.lists import rectification_list as order_rows
 from complaints.services import ratings
 from efficiency_portal.common.excel import export
-from efficiency_portal.org.models import Department
-from efficiency_portal.org.roles import is_staff_member, is_supervisor
+from efficiency_portal.org.models import Department, Role
+from efficiency_portal.org.roles import has_role, is_staff_member, is_supervisor
 
 
 @login_required
@@ -98,7 +98,10 @@ def rating_detail(request: HttpRequest, pk: int) -> HttpResponse:
     rating = get_object_or_404(ServiceRating.objects.select_related("department", "handler", "case"), pk=pk)
     supervisor = is_supervisor(request.user)
     in_department = rating.department_id in department_scope(request.user)
-    if not (supervisor or in_department or may_see_ratings(request.user)):
+    # The handler rated reads the rating their credit entry links to, even after moving to another department;
+    # heads of other departments do not (the list is scoped the same way).
+    rated_handler = rating.handler_id is not None and rating.handler.user_id == request.user.pk
+    if not (supervisor or in_department or rated_handler or has_role(request.user, Role.LEADER, Role.ADMINISTRATOR)):
         raise PermissionDenied
     appeal_form = AppealForm(prefix="appeal")
     decision_form = AppealDecisionForm(prefix="decision")
@@ -120,7 +123,10 @@ def rating_detail(request: HttpRequest, pk: int) -> HttpResponse:
             apply_errors(appeal_form if request.POST.get("action") == "appeal" else decision_form, error)
     context = {
         "rating": rating,
-        "may_appeal": in_department and rating.level <= 2 and not rating.appeal_status,
+        "may_appeal": in_department
+        and rating.level <= 2
+        and not rating.appeal_status
+        and not ratings.rating_stands(rating),
         "may_decide": supervisor and rating.appeal_status == "pending",
         "appeal_form": appeal_form,
         "decision_form": decision_form,
