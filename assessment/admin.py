@@ -101,7 +101,17 @@ class SchemeAdmin(admin.ModelAdmin):
 class PeriodAdmin(admin.ModelAdmin):
     list_display = ["name", "scheme", "kind", "start", "end", "status"]
     list_filter = ["status", "kind", "scheme"]
-    readonly_fields = ["status", "published_at", "published_by", "appeal_until"]
+    readonly_fields = [
+        "status",
+        "published_at",
+        "published_by",
+        "appeal_until",
+        "run_state",
+        "run_requested_at",
+        "run_started_at",
+        "run_finished_at",
+        "run_message",
+    ]
 
 
 @admin.register(Result)

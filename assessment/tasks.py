@@ -8,18 +8,11 @@ from celery import shared_task
 @shared_task(name="assessment.run_period", ignore_result=True)
 def run_period_task(period_id: int, actor_id: int | None = None) -> int:
     """Run a period in the background; idempotent (a run only rewrites what it derives from the facts). A period
-    published meanwhile is left alone."""
+    published meanwhile is left alone; the period row shows the run queued, in progress, finished or failed."""
     from django.contrib.auth import get_user_model
-    from django.core.exceptions import ValidationError
 
-    from assessment.models import Period
-    from assessment.services.runs import run_period
+    from assessment.services.runs import run_in_background
 
-    period = Period.objects.filter(pk=period_id).first()
-    if period is None:
-        return 0
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
-    try:
-        return run_period(period, actor=actor).subjects
-    except ValidationError:
-        return 0
+    run = run_in_background(period_id, actor=actor)
+    return run.subjects if run is not None else 0

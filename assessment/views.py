@@ -39,6 +39,7 @@ from .models import (
     Period,
     PeriodStatus,
     Result,
+    RunState,
     Scheme,
     VetoRule,
     grade_label,
@@ -187,8 +188,16 @@ def _period_context(request: HttpRequest, period: Period, **extra) -> dict:
         "adjustment_form": extra.pop("adjustment_form", None) or AdjustmentEntryForm(period),
         "veto_form": extra.pop("veto_form", None) or VetoEntryForm(period),
         "decide_form": DecideAppealForm(),
+        **_run_progress(period),
         **extra,
     }
+
+
+def _run_progress(period: Period) -> dict[str, bool]:
+    """A queued or running run keeps the page reloading and the button off, unless it looks stuck."""
+    busy = period.run_state in (RunState.QUEUED, RunState.RUNNING)
+    stale = busy and (period.run_requested_at is None or period.run_requested_at < runs.stale_before(timezone.now()))
+    return {"run_busy": busy and not stale, "run_stale": stale}
 
 
 @login_required

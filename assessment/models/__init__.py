@@ -13,6 +13,7 @@ from .periods import (
     PeriodStatus,
     Result,
     Run,
+    RunState,
     ScoreLine,
     VetoEntry,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "PeriodStatus",
     "Result",
     "Run",
+    "RunState",
     "Scheme",
     "ScoreLine",
     "SubjectKind",

@@ -30,6 +30,16 @@ class PeriodStatus(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
+class RunState(models.TextChoices):
+    """Where the latest requested run of a period stands; set by the page when queued and by the task."""
+
+    IDLE = "idle", _("Not run yet")
+    QUEUED = "queued", _("Run queued")
+    RUNNING = "running", _("Run in progress")
+    DONE = "done", _("Run finished")
+    FAILED = "failed", _("Run failed")
+
+
 class Period(models.Model):
     scheme = models.ForeignKey(Scheme, verbose_name=_("scheme"), on_delete=models.PROTECT, related_name="periods")
     kind = models.CharField(_("kind"), max_length=8, choices=PeriodKind.choices)
@@ -48,6 +58,11 @@ class Period(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("published by"), null=True, blank=True, on_delete=models.PROTECT
     )
     appeal_until = models.DateTimeField(_("appeals until"), null=True, blank=True)
+    run_state = models.CharField(_("run"), max_length=8, choices=RunState.choices, default=RunState.IDLE)
+    run_requested_at = models.DateTimeField(_("run requested at"), null=True, blank=True)
+    run_started_at = models.DateTimeField(_("run started at"), null=True, blank=True)
+    run_finished_at = models.DateTimeField(_("run finished at"), null=True, blank=True)
+    run_message = models.CharField(_("why the run failed"), max_length=300, blank=True, default="")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Avg, Count, Q
@@ -31,6 +32,7 @@ from assessment.models import (
     PeriodStatus,
     Result,
     Run,
+    RunState,
     ScoreLine,
     SubjectKind,
     VetoEntry,
@@ -264,16 +266,60 @@ def _grade(period: Period, drafts: dict[int, Draft], now: dt.datetime) -> dict[i
     return results
 
 
+def stale_before(now: dt.datetime) -> dt.datetime:
+    # A worker that died leaves a run queued or running for ever; after this long a new run may be queued.
+    return now - dt.timedelta(minutes=int(getattr(settings, "ASSESSMENT_RUN_STALE_MINUTES", 30)))
+
+
 def queue_run(period: Period, *, actor=None) -> None:
-    """Check that the period can be run now, then run it in the background once the caller's transaction commits
-    (a run over thousands of people takes seconds)."""
+    """Check that the period can be run now, mark it queued, then run it in the background once the caller's
+    transaction commits (a run over thousands of people takes seconds). A second request while a run is queued or in
+    progress is refused, unless that run has been stuck for ``ASSESSMENT_RUN_STALE_MINUTES`` (30)."""
     if period.status == PeriodStatus.PUBLISHED:
         raise ValidationError(_("This period is published; its results can no longer be re-run."))
     check_scheme(period.scheme)
+    now = timezone.now()
+    busy = [RunState.QUEUED, RunState.RUNNING]
+    claimed = (
+        Period.objects.filter(pk=period.pk)
+        .exclude(status=PeriodStatus.PUBLISHED)
+        .filter(~Q(run_state__in=busy) | Q(run_requested_at__lt=stale_before(now)) | Q(run_requested_at__isnull=True))
+        .update(run_state=RunState.QUEUED, run_requested_at=now, run_started_at=None, run_message="")
+    )
+    if not claimed:
+        raise ValidationError(_("A run of this period is already queued or in progress; please wait for it."))
     from assessment.tasks import run_period_task
 
     actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
     transaction.on_commit(lambda: run_period_task.delay(period.pk, actor_id))
+
+
+def run_in_background(period_id: int, *, actor=None) -> Run | None:
+    """What the Celery task does: mark the period's run in progress (committed at once, so the period page shows
+    it), run, and mark it finished or failed with the reason. A published or missing period is left alone."""
+    claimed = (
+        Period.objects.filter(pk=period_id)
+        .exclude(status=PeriodStatus.PUBLISHED)
+        .update(run_state=RunState.RUNNING, run_started_at=timezone.now(), run_message="")
+    )
+    if not claimed:
+        return None
+    period = Period.objects.select_related("scheme").get(pk=period_id)
+    try:
+        return run_period(period, actor=actor)
+    except ValidationError as error:
+        message = " ".join(error.messages)
+        Period.objects.filter(pk=period_id, run_state=RunState.RUNNING).update(
+            run_state=RunState.FAILED, run_finished_at=timezone.now(), run_message=message[:300]
+        )
+        return None
+    except Exception:
+        Period.objects.filter(pk=period_id, run_state=RunState.RUNNING).update(
+            run_state=RunState.FAILED,
+            run_finished_at=timezone.now(),
+            run_message=_("The run stopped on an unexpected error; the administrators find it in the worker's log."),
+        )
+        raise
 
 
 def run_period(period: Period, *, actor=None) -> Run:
@@ -329,11 +375,13 @@ def run_period(period: Period, *, actor=None) -> Run:
         number = (period.runs.order_by("-number").values_list("number", flat=True).first() or 0) + 1
         old_status = period.status
         Period.objects.filter(pk=period.pk, status=old_status).update(status=PeriodStatus.COMPUTED)
+        finished = timezone.now()
+        Period.objects.filter(pk=period.pk).update(run_state=RunState.DONE, run_finished_at=finished, run_message="")
         run = Run.objects.create(
             period=period,
             number=number,
             started_at=started,
-            finished_at=timezone.now(),
+            finished_at=finished,
             actor=actor if getattr(actor, "is_authenticated", False) else None,
             subjects=len(results),
             lines=len(lines),
