@@ -174,3 +174,9 @@ def test_case_figures_are_kept_for_the_configured_time(world, city, settings):
     settings.DASHBOARD_CASE_FIGURES_SECONDS = 0
     assert figures.case_figures(None, figures.today()).month.received == 60
     cache.delete_many([f"dashboards:cases:{figures.today().isoformat()}:city"])
+
+
+def test_complaint_figures_open_their_list_filtered_alike(city):
+    found = figures.flat(figures.sections(None, figures.today(), "city"))
+    assert found["complaints_awaiting"].url == reverse("complaints:work_list") + "?status=submitted"
+    assert found["complaints_overdue"].url == reverse("complaints:work_list") + "?light=red"

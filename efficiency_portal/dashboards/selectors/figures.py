@@ -346,7 +346,7 @@ def city_sections(on: dt.date) -> list[Section]:
                     "complaints_awaiting",
                     _("Complaints awaiting acceptance"),
                     complaints["awaiting_acceptance"],
-                    url_or_none("complaints:work_list"),
+                    url_or_none("complaints:work_list", query={"status": "submitted"}),
                     _tone(complaints["awaiting_acceptance"], "warning"),
                 ),
                 Figure(
@@ -356,7 +356,7 @@ def city_sections(on: dt.date) -> list[Section]:
                     "complaints_overdue",
                     _("Complaints overdue"),
                     complaints["overdue"],
-                    url_or_none("complaints:work_list"),
+                    url_or_none("complaints:work_list", query={"light": "red"}),
                     _tone(complaints["overdue"], "danger"),
                 ),
                 Figure(
