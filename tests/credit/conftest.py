@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from credit import services
 from credit.models import CreditEntry, Source
@@ -29,9 +31,18 @@ class World:
 
     def client(self, who: str) -> Client:
         client = Client()
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the assertions read the English messages
         if self.users[who] is not None:
             client.force_login(self.users[who])
         return client
+
+
+@pytest.fixture(autouse=True)
+def _english(settings, client):
+    """The assertions read the English messages, whichever language the catalogue is in."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)
