@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -64,7 +65,7 @@ def _scope(request: Request) -> tuple[str, set[int] | None]:
         if not ids:
             raise PermissionDenied
         return scope, ids
-    raise ValidationError({"scope": ["Use city or department."]})
+    raise ValidationError({"scope": [gettext("Use city or department.")]})
 
 
 class DashboardApi(APIView):

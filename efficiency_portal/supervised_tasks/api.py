@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
@@ -172,7 +173,7 @@ class TaskReportApi(APIView):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         if values["department"].pk not in {d.pk for d in allowed}:
-            raise ValidationError({"department": ["You cannot report for this department."]})
+            raise ValidationError({"department": [gettext("You cannot report for this department.")]})
         try:
             report = services.report_progress(
                 task,

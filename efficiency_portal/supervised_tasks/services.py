@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from efficiency_portal.common.uploads import validate_upload
@@ -114,7 +114,7 @@ def assign_task(
         errors["responsible"] = _("The responsible person must work in the lead department.")
     headless = [d.name for d in co_departments if d.head_id is None]
     if headless:
-        errors["co_departments"] = _g("These co-departments have no head to answer for their part: %(names)s") % {
+        errors["co_departments"] = gettext("These co-departments have no head to answer for their part: %(names)s") % {
             "names": "、".join(headless)
         }
     if errors:
@@ -134,7 +134,7 @@ def assign_task(
         deadline = open_deadline(
             task,
             kind=DEADLINE_KIND,
-            title=_g("Supervised task: %(title)s") % {"title": task.title},
+            title=gettext("Supervised task: %(title)s") % {"title": task.title},
             department=lead_department,
             responsible=responsible,
             started_at=at,
@@ -149,16 +149,16 @@ def assign_task(
             open_deadline(
                 part,
                 kind=PART_DEADLINE_KIND,
-                title=_g("Supervised task (co-department): %(title)s") % {"title": task.title},
+                title=gettext("Supervised task (co-department): %(title)s") % {"title": task.title},
                 department=department,
                 responsible=head_user,
                 started_at=at,
                 limit_days=limit_days,
                 actor=actor,
             )
-            _tell(head_user, task, _g("A supervised task needs your department's part"), f"part:{part.pk}")
+            _tell(head_user, task, gettext("A supervised task needs your department's part"), f"part:{part.pk}")
         _event(task, TaskEventAction.ASSIGNED, actor, at, to_status=TaskStatus.IN_PROGRESS)
-        _tell(responsible, task, _g("A supervised task was assigned to your department"), "assigned")
+        _tell(responsible, task, gettext("A supervised task was assigned to your department"), "assigned")
     return task
 
 
@@ -250,9 +250,12 @@ def report_progress(
             if asks_close_out:
                 deadline = task_deadline(current)
                 if deadline is not None and deadline.status == DeadlineStatus.OPEN:
-                    pause_deadline(deadline, _g("Awaiting the supervisor's acceptance"), author, at)
+                    pause_deadline(deadline, gettext("Awaiting the supervisor's acceptance"), author, at)
                 _tell(
-                    current.created_by, current, _g("A supervised task awaits your acceptance"), f"submit:{report.pk}"
+                    current.created_by,
+                    current,
+                    gettext("A supervised task awaits your acceptance"),
+                    f"submit:{report.pk}",
                 )
         else:
             _event(current, TaskEventAction.REPORTED, author, at, reason=department.name)
@@ -297,7 +300,7 @@ def close_out(task: Task, *, actor, note: str = "", at: dt.datetime | None = Non
             to_status=TaskStatus.CLOSED,
             reason=note,
         )
-        _tell(current.responsible, current, _g("Your supervised task was closed out"), "closed")
+        _tell(current.responsible, current, gettext("Your supervised task was closed out"), "closed")
     current.refresh_from_db()
     return current
 
@@ -325,7 +328,9 @@ def return_task(task: Task, *, actor, reason: str, at: dt.datetime | None = None
             to_status=TaskStatus.IN_PROGRESS,
             reason=reason,
         )
-        _tell(current.responsible, current, _g("Your supervised task was returned for more work"), f"returned:{at}")
+        _tell(
+            current.responsible, current, gettext("Your supervised task was returned for more work"), f"returned:{at}"
+        )
     current.refresh_from_db()
     return current
 

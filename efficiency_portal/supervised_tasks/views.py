@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -97,7 +97,7 @@ def task_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, _g("The task was assigned and its clock started."))
+            messages.success(request, gettext("The task was assigned and its clock started."))
             return redirect(task)
     return render(request, "supervised_tasks/create.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -149,7 +149,7 @@ def task_report(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, _g("Your progress report was saved."))
+            messages.success(request, gettext("Your progress report was saved."))
             return redirect(task)
     context = _detail_context(request, task, report_form=form)
     return render(request, "supervised_tasks/detail.html", context, status=400)
@@ -168,7 +168,7 @@ def task_close(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, _g("The task was closed out."))
+            messages.success(request, gettext("The task was closed out."))
             return redirect(task)
     return render(request, "supervised_tasks/detail.html", _detail_context(request, task, close_form=form), status=400)
 
@@ -186,7 +186,7 @@ def task_return(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, _g("The task was returned to its department."))
+            messages.success(request, gettext("The task was returned to its department."))
             return redirect(task)
     return render(request, "supervised_tasks/detail.html", _detail_context(request, task, return_form=form), status=400)
 
@@ -200,10 +200,10 @@ def task_public_note(request: HttpRequest, pk: int) -> HttpResponse:
     form = PublicNoteForm(request.POST, prefix="public")
     if form.is_valid() and task.is_public:
         services.set_public_note(task, note=form.cleaned_data["note"], actor=request.user)
-        messages.success(request, _g("The public summary was saved."))
+        messages.success(request, gettext("The public summary was saved."))
         return redirect(task)
     if not task.is_public:
-        form.add_error(None, _g("This task is not shown to the public."))
+        form.add_error(None, gettext("This task is not shown to the public."))
     return render(request, "supervised_tasks/detail.html", _detail_context(request, task, note_form=form), status=400)
 
 
