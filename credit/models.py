@@ -43,7 +43,7 @@ class EntryStatus(models.TextChoices):
     PENDING = "pending", _("Pending confirmation (待确认)")
     CONFIRMED = "confirmed", _("Confirmed (已确认)")
     DISPUTED = "disputed", _("Disputed (异议中)")
-    WITHDRAWN = "withdrawn", _("Withdrawn after objection (异议撤销)")
+    WITHDRAWN = "withdrawn", _("Withdrawn (已撤销)")
     DISMISSED = "dismissed", _("Dismissed (不予确认)")
     EXPIRED = "expired", _("Expired (已过期)")
 

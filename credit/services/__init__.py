@@ -11,6 +11,7 @@ from credit.services.objections import (
     objection_window_ends,
 )
 from credit.services.rules import save_rule
+from credit.services.withdrawal import withdraw_entry
 
 __all__ = [
     "ACCEPT_CLOCK",
@@ -25,4 +26,5 @@ __all__ = [
     "propose_entry",
     "record_entry",
     "save_rule",
+    "withdraw_entry",
 ]

@@ -61,7 +61,7 @@ def _clock(objection: CreditObjection, kind: str) -> Deadline | None:
     ).first()
 
 
-def _finish_clock(objection: CreditObjection, kind: str, actor, at: dt.datetime) -> None:
+def finish_clock(objection: CreditObjection, kind: str, actor, at: dt.datetime) -> None:
     from efficiency_portal.supervision.services import finish_deadline
 
     deadline = _clock(objection, kind)
@@ -162,7 +162,7 @@ def accept_objection(objection: CreditObjection | int, actor, *, at: dt.datetime
             status=ObjectionStatus.ACCEPTED, accepted_at=at, accepted_by=actor
         )
         record_event(current.entry, EntryAction.ACCEPTED, actor, at=at)
-        _finish_clock(current, ACCEPT_CLOCK, actor, at)
+        finish_clock(current, ACCEPT_CLOCK, actor, at)
         open_deadline(
             current,
             kind=DECIDE_CLOCK,
@@ -220,7 +220,7 @@ def decide_objection(
             to_status=to_status,
             reason=reason,
         )
-        _finish_clock(current, DECIDE_CLOCK, actor, at)
+        finish_clock(current, DECIDE_CLOCK, actor, at)
         current.refresh_from_db()
         notify(
             current.objector,
