@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from credit.models import CreditEntry, CreditEvent
-from efficiency_portal.org.models import Department, Role
+from efficiency_portal.org.models import Department, Role, Staff
 
 
 def now_or(at: dt.datetime | None) -> dt.datetime:
@@ -43,6 +43,23 @@ def record_event(
 
 def subject_department(entry: CreditEntry) -> Department:
     return entry.staff.department if entry.staff_id else entry.department
+
+
+def office_department(responsible, entry: CreditEntry) -> Department:
+    """The department an objection's clock belongs to: the efficiency office, i.e. that of the supervisor who answers
+    for it, so that its red warnings reach the office's head and leader, never the head of the department objected
+    against (who, for a department's entry, is the objector). A supervisor without a staff record lends the
+    department of another active supervisor; only a portal without any falls back to the subject's department."""
+    staff = getattr(responsible, "staff", None) if responsible is not None else None
+    if staff is not None:
+        return staff.department
+    other = (
+        Staff.objects.filter(user__is_active=True, user__groups__name=Role.SUPERVISOR)
+        .select_related("department")
+        .order_by("pk")
+        .first()
+    )
+    return other.department if other is not None else subject_department(entry)
 
 
 def subject_users(entry: CreditEntry) -> list:

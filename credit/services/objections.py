@@ -20,7 +20,7 @@ from credit.models import (
     ObjectionOutcome,
     ObjectionStatus,
 )
-from credit.services.common import a_supervisor, may_object, now_or, record_event, subject_department
+from credit.services.common import a_supervisor, may_object, now_or, office_department, record_event
 from efficiency_portal.common.uploads import validate_upload
 from efficiency_portal.supervision.models import Deadline, DeadlineStatus
 from efficiency_portal.workdays.calendar import due_moment
@@ -120,7 +120,7 @@ def file_objection(
             objection,
             kind=ACCEPT_CLOCK,
             title=str(_("Accept the credit objection of %(subject)s")) % {"subject": current.subject_name},
-            department=subject_department(current),
+            department=office_department(responsible, current),
             responsible=responsible,
             started_at=at,
             limit_days=setting("CREDIT_OBJECTION_ACCEPT_DAYS"),
@@ -167,7 +167,7 @@ def accept_objection(objection: CreditObjection | int, actor, *, at: dt.datetime
             current,
             kind=DECIDE_CLOCK,
             title=str(_("Decide the credit objection of %(subject)s")) % {"subject": current.entry.subject_name},
-            department=subject_department(current.entry),
+            department=office_department(actor, current.entry),
             responsible=actor,
             started_at=at,
             limit_days=setting("CREDIT_OBJECTION_DECIDE_DAYS"),

@@ -13,7 +13,8 @@ from credit import services
 from credit.models import CreditEntry, CreditEvent, CreditObjection, EntryStatus, ObjectionOutcome, Source
 from credit.selectors import dashboard_counts, score_on
 from efficiency_portal.notifications.models import Notification
-from efficiency_portal.supervision.models import Deadline, DeadlineStatus
+from efficiency_portal.org.models import Role
+from efficiency_portal.supervision.models import Deadline, DeadlineStatus, Warning, WarningLevel, WarningRecipient
 from efficiency_portal.supervision.services import sweep_deadlines
 from tests.credit.factories import supervisor
 from tests.factories import DepartmentFactory, StaffFactory, make_head, seed_calendar
@@ -29,6 +30,10 @@ def _calendar():
 
 def at(*args) -> dt.datetime:
     return dt.datetime(*args, tzinfo=TZ)
+
+
+def _told(warning: Warning) -> set[tuple[int, str]]:
+    return set(warning.recipients.values_list("user_id", "role"))
 
 
 @pytest.fixture
@@ -204,41 +209,128 @@ class TestObjections:
         with time_machine.travel(when, tick=False):
             return record(staff, fact=dt.date(2026, 9, 1), actor=supervisor())
 
-    def test_objection_clock_across_national_day(self):
-        staff = StaffFactory()
-        entry = self._confirmed(staff, at(2026, 9, 28, 9))
+    def test_objection_clock_across_national_day(self, settings):
+        # Every date below is counted by hand on the official 2026 schedule: Mid-autumn 25-27 September, National
+        # Day 1-7 October, 10 October (Saturday) a working day; working days end at 17:30.
+        settings.DEADLINE_YELLOW_WORKING_DAYS = 1
+        settings.WORKDAY_ENDS_AT = "17:30"
+        office = DepartmentFactory(name="效能办")
+        office_head = make_head(office)
+        office_leader = StaffFactory()
+        office.leader_in_charge = office_leader
+        office.save(update_fields=["leader_in_charge"])
+        recorder = StaffFactory(department=office, roles=[Role.SUPERVISOR]).user
+        subject_department = DepartmentFactory()
+        subject_head = make_head(subject_department)
+        subject_leader = StaffFactory()
+        subject_department.leader_in_charge = subject_leader
+        subject_department.save(update_fields=["leader_in_charge"])
+        staff = StaffFactory(department=subject_department)
+        with time_machine.travel(at(2026, 9, 28, 9), tick=False):  # Monday
+            entry = record(staff, fact=dt.date(2026, 9, 1), actor=recorder)
+        # 15 working days after 28 September: 29, 30 Sep, 8, 9, 10, 12-16, 19-23 October.
+        assert services.objection_window_ends(entry) == at(2026, 10, 23, 17, 30)
         with time_machine.travel(at(2026, 9, 30, 10), tick=False):
             objection = services.file_objection(entry, staff.user, "The case was handed over to me late.")
         entry.refresh_from_db()
         assert entry.status == EntryStatus.DISPUTED
         clock = Deadline.objects.get(kind=services.ACCEPT_CLOCK, object_id=objection.pk)
-        # 2 working days after 30 September, skipping the National Day holiday (1-7 October 2026) and counting
-        # the 调休 make-up day if any: the due day lies after the holiday.
-        from efficiency_portal.workdays.calendar import add_working_days
+        # 2 working days after Wednesday 30 September: 8 and 9 October; yellow from the start of the last one before.
+        assert clock.due_at == at(2026, 10, 9, 17, 30)
+        assert clock.yellow_from == at(2026, 10, 8, 0, 0)
+        assert (clock.responsible, clock.department) == (recorder, office)
+        assert Notification.objects.filter(recipient=recorder, kind="credit_objection").count() == 1
 
-        assert clock.due_at.astimezone(TZ).date() == add_working_days(dt.date(2026, 9, 30), 2).day
-        assert clock.due_at.astimezone(TZ).date() >= dt.date(2026, 10, 8)
-        assert Notification.objects.filter(recipient=clock.responsible, kind="credit_objection").count() == 1
-        with time_machine.travel(at(2026, 10, 20, 10), tick=False):
-            sweep_deadlines()
-            clock.refresh_from_db()
-            assert clock.light == "red"
-            assert dashboard_counts(dt.date(2026, 10, 20))["objections_overdue"] == 1
-            boss = supervisor()
+        sweep_deadlines(at(2026, 10, 7, 23, 59))
+        assert not Warning.objects.exists()
+        sweep_deadlines(at(2026, 10, 8, 10))
+        yellow = Warning.objects.get(deadline=clock, level=WarningLevel.YELLOW)
+        assert _told(yellow) == {(recorder.pk, "responsible")}
+        assert dashboard_counts(dt.date(2026, 10, 8))["objections_overdue"] == 0
+        sweep_deadlines(at(2026, 10, 9, 17, 30))
+        red = Warning.objects.get(deadline=clock, level=WarningLevel.RED)
+        # The efficiency office's head and leader are told; nobody of the department objected against.
+        assert _told(red) == {
+            (recorder.pk, "responsible"),
+            (office_head.user.pk, "head"),
+            (office_leader.user.pk, "leader"),
+        }
+        clock.refresh_from_db()
+        assert clock.light == "red"
+
+        with time_machine.travel(at(2026, 10, 12, 10), tick=False):
+            assert dashboard_counts(dt.date(2026, 10, 12))["objections_overdue"] == 1
+            boss = StaffFactory(department=office, roles=[Role.SUPERVISOR]).user
             services.accept_objection(objection, boss)
             clock.refresh_from_db()
             assert clock.status == DeadlineStatus.FINISHED
+            assert dashboard_counts(dt.date(2026, 10, 12))["objections_overdue"] == 0
             decide = Deadline.objects.get(kind=services.DECIDE_CLOCK, object_id=objection.pk)
-            assert decide.responsible == boss and decide.limit_days == 10
+        # 10 working days after Monday 12 October: 13-16, 19-23, 26 October.
+        assert decide.due_at == at(2026, 10, 26, 17, 30)
+        assert decide.yellow_from == at(2026, 10, 23, 0, 0)
+        assert (decide.responsible, decide.department, decide.limit_days) == (boss, office, 10)
+        sweep_deadlines(at(2026, 10, 26, 17, 31))
+        assert _told(Warning.objects.get(deadline=decide, level=WarningLevel.RED)) == {
+            (boss.pk, "responsible"),
+            (office_head.user.pk, "head"),
+            (office_leader.user.pk, "leader"),
+        }
+        assert not WarningRecipient.objects.filter(
+            user__in=[staff.user, subject_head.user, subject_leader.user]
+        ).exists()
+        with time_machine.travel(at(2026, 10, 27, 10), tick=False):
             decided = services.decide_objection(
                 objection, boss, outcome=ObjectionOutcome.WITHDRAWN, reason="Handed over late by another department."
             )
         entry.refresh_from_db()
         decide.refresh_from_db()
         assert decided.status == "decided" and entry.status == EntryStatus.WITHDRAWN
-        assert decide.status == DeadlineStatus.FINISHED
-        assert score_on(staff=staff, on=dt.date(2026, 10, 20)).points == 1000
+        assert decide.status == DeadlineStatus.FINISHED and decide.outcome == "late"
+        assert score_on(staff=staff, on=dt.date(2026, 10, 27)).points == 1000
         assert Notification.objects.filter(recipient=staff.user, kind="credit_objection").count() == 1
+
+    def test_objection_window_edge(self):
+        first, second = StaffFactory(), StaffFactory()
+        entries = [self._confirmed(person, at(2026, 9, 28, 9)) for person in (first, second)]
+        with time_machine.travel(at(2026, 10, 23, 17, 30), tick=False):  # the last moment allowed
+            assert services.file_objection(entries[0], first.user, "In time.").entry_id == entries[0].pk
+        with (
+            time_machine.travel(at(2026, 10, 23, 17, 30, 1), tick=False),
+            pytest.raises(ValidationError, match="time to object ended on 2026-10-23"),
+        ):
+            services.file_objection(entries[1], second.user, "One second late.")
+        assert CreditObjection.objects.count() == 1
+
+    def test_a_department_objection_never_warns_its_own_head(self):
+        office = DepartmentFactory()
+        office_head = make_head(office)
+        recorder = StaffFactory(department=office, roles=[Role.SUPERVISOR]).user
+        department = DepartmentFactory()
+        head = make_head(department)
+        with time_machine.travel(at(2026, 9, 2, 9), tick=False):
+            entry = services.record_entry(
+                rule_code="buck_passing",
+                fact_date=dt.date(2026, 9, 1),
+                source=Source.AUDIT,
+                department=department,
+                actor=recorder,
+            )
+            objection = services.file_objection(entry, head.user, "Audit misread the file.")
+        clock = Deadline.objects.get(kind=services.ACCEPT_CLOCK, object_id=objection.pk)
+        assert clock.department == office
+        sweep_deadlines(at(2026, 9, 30, 10))
+        red = Warning.objects.get(deadline=clock, level=WarningLevel.RED)
+        assert _told(red) == {(recorder.pk, "responsible"), (office_head.user.pk, "head")}
+
+    def test_a_supervisor_without_a_staff_record_borrows_the_office_of_another(self):
+        office = DepartmentFactory()
+        StaffFactory(department=office, roles=[Role.SUPERVISOR])
+        staff = StaffFactory()
+        entry = self._confirmed(staff, at(2026, 9, 2, 9))  # recorded by a supervisor who is no staff member
+        with time_machine.travel(at(2026, 9, 3, 10), tick=False):
+            objection = services.file_objection(entry, staff.user, "No.")
+        assert Deadline.objects.get(object_id=objection.pk, kind=services.ACCEPT_CLOCK).department == office
 
     def test_upheld_entry_counts_again(self):
         staff = StaffFactory()
