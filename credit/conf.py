@@ -27,6 +27,23 @@ DEFAULTS: dict[str, object] = {
 }
 
 
+# Rules the portal records by itself, looked up by code: complaint findings' sanctions (complaints'
+# SANCTION_CREDIT_RULES), red-card proposals (approvals) and bad ratings that stand (complaints). Their code never
+# changes and they stay active; the table's other fields (name, points, validity) may still be edited.
+SYSTEM_RULE_CODES: frozenset[str] = frozenset(
+    {
+        "talk_reminder",
+        "admonition",
+        "efficiency_caution",
+        "public_criticism_1",
+        "transfer",
+        "dismissal_proposal",
+        "red_card_case",
+        "bad_rating",
+    }
+)
+
+
 def setting(name: str):
     return getattr(settings, name, DEFAULTS[name])
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from credit.models import CreditRule, ObjectionOutcome, RuleKind, Source
-from credit.services.entries import check_points
+from credit.services.rules import check_rule
 from efficiency_portal.org.models import Department, Staff
 
 
@@ -84,19 +84,30 @@ class RuleForm(forms.ModelForm):
             "description",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and "code" in self.fields:
+            # Entries and other apps find a rule by its code: it is fixed once the rule exists.
+            self.fields["code"].disabled = True
+            self.fields["code"].help_text = _("Fixed once the rule exists.")
+
     def clean(self):
         data = super().clean()
-        kind, points = data.get("kind"), data.get("points")
-        if kind and points is not None:
-            try:
-                check_points(CreditRule(kind=kind), points)
-            except forms.ValidationError as error:
-                self.add_error("points", error.message_dict["points"])
+        kind = data.get("kind")
         if kind == RuleKind.DOWNGRADE and not data.get("downgrade_to"):
             self.add_error("downgrade_to", _("A direct downgrade names the grade it imposes."))
         if kind and kind != RuleKind.DOWNGRADE and data.get("downgrade_to"):
             self.add_error("downgrade_to", _("Only a direct downgrade imposes a grade."))
         return data
+
+    def _post_clean(self):
+        super()._post_clean()
+        try:
+            check_rule(self.instance)
+        except forms.ValidationError as error:
+            for field, messages in error.message_dict.items():
+                if field not in self.errors:
+                    self.add_error(field if field in self.fields else None, messages)
 
 
 def today():

@@ -88,6 +88,10 @@ class CreditRule(models.Model):
                     | (Q(kind=RuleKind.DOWNGRADE, points=0) & ~Q(downgrade_to=""))
                 ),
                 name="credit_rule_sign_matches_kind",
+                violation_error_message=_(
+                    "A deduction takes negative points, a bonus positive points, a direct downgrade no points but "
+                    "a grade."
+                ),
             ),
         ]
 

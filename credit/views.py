@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from credit import selectors, services
-from credit.conf import grade_names, grade_rank, setting
+from credit.conf import SYSTEM_RULE_CODES, grade_names, grade_rank, setting
 from credit.filters import EntryFilter
 from credit.forms import DecisionForm, ManualEntryForm, ObjectionForm, ReasonForm, RuleForm
 from credit.models import (
@@ -432,7 +432,9 @@ def _may_edit_rules(user) -> bool:
 @login_required
 def rule_list(request: HttpRequest) -> HttpResponse:
     _require(_may_edit_rules(request.user))
-    return render(request, "credit/rule_list.html", {"rules": CreditRule.objects.all()})
+    return render(
+        request, "credit/rule_list.html", {"rules": CreditRule.objects.all(), "system_codes": SYSTEM_RULE_CODES}
+    )
 
 
 @login_required
