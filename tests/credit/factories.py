@@ -59,3 +59,4 @@ def ensure_seeded_rules() -> None:
     if CreditRule.objects.filter(code="red_card_case").exists():
         return
     importlib.import_module("credit.migrations.0002_seed_rules").seed(apps, None)
+    importlib.import_module("credit.migrations.0005_downgrade_validity_by_grade").by_grade(apps, None)

@@ -141,3 +141,26 @@ def test_rule_page_keeps_the_code_and_the_system_rules_active(client, root):
         _form_data(CreditRule.objects.get(code="kickbacks"), code="slow_reply", name="答复迟缓", sort_order=510),
     )
     assert new.status_code == 302 and CreditRule.objects.filter(code="slow_reply").exists()
+
+
+def test_the_seeded_downgrades_take_their_validity_from_the_grade_setting():
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("credit.migrations.0005_downgrade_validity_by_grade")
+    assert dict(CreditRule.objects.filter(kind="downgrade").values_list("code", "validity_years")) == {
+        "transfer": None,
+        "dismissal_proposal": None,
+    }
+    migration.back(apps, None)
+    assert dict(CreditRule.objects.filter(kind="downgrade").values_list("code", "validity_years")) == {
+        "transfer": 3,
+        "dismissal_proposal": 5,
+    }
+    CreditRule.objects.filter(code="transfer").update(validity_years=4)  # changed by an administrator: kept
+    migration.by_grade(apps, None)
+    assert dict(CreditRule.objects.filter(kind="downgrade").values_list("code", "validity_years")) == {
+        "transfer": 4,
+        "dismissal_proposal": None,
+    }

@@ -10,7 +10,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 
 from credit import services
-from credit.models import CreditEntry, CreditEvent, CreditObjection, EntryStatus, ObjectionOutcome, Source
+from credit.models import CreditEntry, CreditEvent, CreditObjection, CreditRule, EntryStatus, ObjectionOutcome, Source
 from credit.selectors import dashboard_counts, score_on
 from efficiency_portal.notifications.models import Notification
 from efficiency_portal.org.models import Role
@@ -120,6 +120,21 @@ class TestRecording:
         assert score_on(staff=staff, on=dt.date(2026, 6, 1)).grade == "D"
         assert score_on(staff=staff, on=dt.date(2029, 1, 5)).grade == "D"
         assert score_on(staff=staff, on=dt.date(2031, 2, 5)).grade == "A"
+
+    @pytest.mark.parametrize(("grade", "years"), [("B", 2), ("C", 3), ("D", 5)])
+    def test_downgrade_validity_by_grade(self, grade, years, settings):
+        rules = {r.downgrade_to: r for r in CreditRule.objects.filter(kind="downgrade", validity_years__isnull=True)}
+        assert {"C": "transfer", "D": "dismissal_proposal"}.items() <= {g: r.code for g, r in rules.items()}.items()
+        if grade not in rules:
+            rules[grade] = CreditRule.objects.create(
+                code=f"downgrade_{grade.lower()}", name=f"降为{grade}", kind="downgrade", downgrade_to=grade
+            )
+        entry = record(StaffFactory(), code=rules[grade].code, fact=dt.date(2026, 1, 5))
+        assert entry.valid_until == dt.date(2026 + years, 1, 5)
+        # The number comes from the setting, not from the rule.
+        settings.CREDIT_DOWNGRADE_YEARS = {"B": 4, "C": 6, "D": 7}
+        later = record(StaffFactory(), code=rules[grade].code, fact=dt.date(2026, 1, 5))
+        assert later.valid_until == dt.date(2026 + {"B": 4, "C": 6, "D": 7}[grade], 1, 5)
 
     def test_downgrade_never_raises_a_grade(self):
         staff = StaffFactory()
