@@ -9,6 +9,7 @@ from .figures import (
     satisfaction,
     upheld_between,
     upheld_counts,
+    upheld_findings,
 )
 
 __all__ = [
@@ -20,4 +21,5 @@ __all__ = [
     "satisfaction",
     "upheld_between",
     "upheld_counts",
+    "upheld_findings",
 ]

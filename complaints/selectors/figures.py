@@ -62,6 +62,16 @@ def upheld_counts(start: dt.date, end: dt.date, *, by: str) -> dict[int, int]:
     return {row[field]: row["n"] for row in rows}
 
 
+def upheld_findings(start: dt.date, end: dt.date, *, by: str) -> dict[int, list[ComplaintFinding]]:
+    """Staff or department id → its upheld findings in [start, end] (as :func:`upheld_between`), in one query."""
+    _check_by(by)
+    field = "staff_id" if by == "staff" else "department_id"
+    grouped: dict[int, list[ComplaintFinding]] = {}
+    for row in upheld_between(start, end).exclude(**{f"{field}__isnull": True}):
+        grouped.setdefault(getattr(row, field), []).append(row)
+    return grouped
+
+
 def sanction_counts(start: dt.date, end: dt.date, *, sanction: str) -> dict[int, int]:
     """Staff id → how many times the sanction was decided on them in [start, end]."""
     low, high = _span(start, end)
