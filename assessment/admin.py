@@ -1,4 +1,7 @@
-"""Administration of schemes: indicators, add/deduct rules and vetoes are edited here; weights are checked on save."""
+"""Administration of schemes and periods, for superusers. Every write goes through the same services as the pages:
+a scheme's settings through ``services.schemes.save_scheme`` (same checks, audit log); its indicators, add/deduct
+rules and vetoes are shown read-only here and edited on the scheme's page (``services.scheme_parts``); periods are
+created on the period list (``services.periods.create_period``), and results change only through the period page."""
 
 from __future__ import annotations
 
@@ -6,112 +9,91 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
-from . import providers
-from .models import AdjustmentRule, Indicator, IndicatorKind, Period, Result, Scheme, VetoRule
-from .services.schemes import check_quota, check_weights
+from .models import AdjustmentRule, Indicator, Period, Result, Scheme, VetoRule
+from .services.schemes import SETTINGS, clean_scheme, save_scheme
 
 
-class IndicatorForm(forms.ModelForm):
-    provider = forms.ChoiceField(choices=[("", "—"), *providers.choices()], required=False)
+class ReadOnlyInline(admin.TabularInline):
+    """Shown for reference; changed on the portal's scheme page, whose services check and log every change."""
 
-    class Meta:
-        model = Indicator
-        fields = ["name", "kind", "provider", "evaluator_role", "weight", "per_unit", "sort_order"]
+    extra = 0
+    can_delete = False
 
-    def clean(self):
-        cleaned = super().clean()
-        kind = cleaned.get("kind")
-        if kind == IndicatorKind.COMPUTED and not cleaned.get("provider"):
-            self.add_error("provider", "Choose the source of a computed indicator.")
-        if kind == IndicatorKind.EVALUATED and not cleaned.get("evaluator_role"):
-            self.add_error("evaluator_role", "Choose who evaluates.")
-        if kind == IndicatorKind.COMPUTED:
-            cleaned["evaluator_role"] = ""
-        else:
-            cleaned["provider"] = ""
-        return cleaned
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
-class IndicatorFormSet(forms.BaseInlineFormSet):
-    def clean(self):
-        super().clean()
-        weights = [
-            form.cleaned_data["weight"]
-            for form in self.forms
-            if form.cleaned_data and not form.cleaned_data.get("DELETE") and form.cleaned_data.get("weight") is not None
-        ]
-        if weights:
-            try:
-                check_weights(weights)
-            except ValidationError as error:
-                raise ValidationError(error.messages) from error
-
-
-class IndicatorInline(admin.TabularInline):
+class IndicatorInline(ReadOnlyInline):
     model = Indicator
-    form = IndicatorForm
-    formset = IndicatorFormSet
-    extra = 0
+    fields = ["name", "kind", "provider", "evaluator_role", "weight", "per_unit", "sort_order"]
 
 
-class AdjustmentRuleInline(admin.TabularInline):
+class AdjustmentRuleInline(ReadOnlyInline):
     model = AdjustmentRule
-    extra = 0
+    fields = ["code", "name", "points", "unit", "free_units", "tier_after", "tier_points", "cap"]
 
 
-class VetoRuleInline(admin.TabularInline):
+class VetoRuleInline(ReadOnlyInline):
     model = VetoRule
-    extra = 0
+    fields = ["name", "cap_grade"]
 
 
 class SchemeForm(forms.ModelForm):
     class Meta:
         model = Scheme
-        fields = [
-            "name",
-            "subject_kind",
-            "description",
-            "excellent_quota",
-            "excellent_min",
-            "good_min",
-            "pass_min",
-            "bonus_enabled",
-            "bonus_base",
-            "bonus_baseline",
-            "bonus_per_point",
-            "bonus_add_cap",
-            "bonus_deduct_cap",
-            "is_active",
-        ]
+        fields = list(SETTINGS)
 
-    def clean_excellent_quota(self):
-        quota = self.cleaned_data["excellent_quota"]
-        check_quota(quota)
-        return quota
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            try:
+                clean_scheme(cleaned, scheme=self.instance if self.instance.pk else None)
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    self.add_error(field if field in self.fields else None, messages)
+        return cleaned
 
 
 @admin.register(Scheme)
 class SchemeAdmin(admin.ModelAdmin):
     form = SchemeForm
-    list_display = ["name", "subject_kind", "excellent_quota", "is_active"]
+    list_display = ["name", "subject_kind", "excellent_quota", "bonus_enabled", "is_active"]
     inlines = [IndicatorInline, AdjustmentRuleInline, VetoRuleInline]
+
+    def save_model(self, request, obj, form, change) -> None:
+        current = Scheme.objects.get(pk=obj.pk) if change else None
+        saved = save_scheme(
+            scheme=current, actor=request.user, **{field: form.cleaned_data[field] for field in SETTINGS}
+        )
+        obj.pk = saved.pk
+        obj._state.adding = False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # A scheme's periods keep it (PROTECT); an unused one is switched off with "active" instead.
+        return False
 
 
 @admin.register(Period)
 class PeriodAdmin(admin.ModelAdmin):
+    """Read-only: periods are created on the period list and change state through the period page."""
+
     list_display = ["name", "scheme", "kind", "start", "end", "status"]
     list_filter = ["status", "kind", "scheme"]
-    readonly_fields = [
-        "status",
-        "published_at",
-        "published_by",
-        "appeal_until",
-        "run_state",
-        "run_requested_at",
-        "run_started_at",
-        "run_finished_at",
-        "run_message",
-    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Result)

@@ -15,5 +15,6 @@ class AssessmentConfig(AppConfig):
                 "assessment.published": _("Assessment period published"),
                 "assessment.grade_adjusted": _("Assessment grade adjusted"),
                 "assessment.scheme_changed": _("Assessment scheme changed"),
+                "assessment.input_deleted": _("Assessment add/deduct entry or veto deleted"),
             }
         )

@@ -192,7 +192,7 @@ def _staff_inputs(period: Period, supervisor) -> None:
                 actor=supervisor,
             )
     veto = period.scheme.veto_rules.first()
-    if veto is not None and len(people) > 19:
+    if veto is not None and len(people) > 19 and not veto.entries.filter(period=period, subject_id=people[19]).exists():
         forms.record_veto(period, rule=veto, subject_id=people[19], reason="违反廉政纪律，一票否决", actor=supervisor)
 
 

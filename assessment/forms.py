@@ -17,7 +17,7 @@ from .models import (
     Indicator,
     IndicatorKind,
     Period,
-    PeriodStatus,
+    PeriodKind,
     Scheme,
     SubjectKind,
     VetoRule,
@@ -35,26 +35,90 @@ SCORE_CHOICES = [
 ]
 
 
-class PeriodForm(forms.ModelForm):
-    class Meta:
-        model = Period
-        fields = ["scheme", "kind", "name", "start", "end", "forms_close_at", "appeal_days"]
-        widgets = {
-            "start": forms.DateInput(attrs={"type": "date"}),
-            "end": forms.DateInput(attrs={"type": "date"}),
-            "forms_close_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
-        }
+class PeriodForm(forms.Form):
+    """A new period: the dates follow from the kind, the year and the month or quarter (the service checks)."""
+
+    scheme = forms.ModelChoiceField(label=_("Scheme"), queryset=Scheme.objects.none())
+    kind = forms.ChoiceField(label=_("Kind"), choices=PeriodKind.choices)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    number = forms.IntegerField(
+        label=_("Month or quarter"),
+        min_value=1,
+        max_value=12,
+        required=False,
+        help_text=_("1–12 for a month, 1–4 for a quarter; empty for a year."),
+    )
+    name = forms.CharField(
+        label=_("Name"), max_length=100, required=False, help_text=_("Empty: named after the month, quarter or year.")
+    )
+    forms_close_at = forms.DateTimeField(
+        label=_("Evaluation forms close at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    appeal_days = forms.IntegerField(label=_("Appeal window (working days)"), min_value=1, max_value=30, initial=5)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["scheme"].queryset = Scheme.objects.filter(is_active=True)
+        today = timezone.localdate()
+        self.fields["year"].initial = today.year
+        self.fields["number"].initial = today.month
+        self.fields["appeal_days"].initial = Period._meta.get_field("appeal_days").get_default()
+        _bootstrap(self)
 
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end and start > end:
-            self.add_error("end", _("The last day cannot come before the first."))
-        return cleaned
+
+class SchemeSettingsForm(forms.Form):
+    """A scheme's settings; the service checks the quota, the thresholds and the bonus."""
+
+    name = forms.CharField(label=_("Name"), max_length=100)
+    subject_kind = forms.ChoiceField(label=_("Assessed"), choices=SubjectKind.choices)
+    description = forms.CharField(
+        label=_("Description"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    excellent_quota = forms.DecimalField(
+        label=_("Quota on excellent (%)"), min_value=0, max_value=100, max_digits=5, decimal_places=2
+    )
+    excellent_min = forms.DecimalField(
+        label=_("Excellent from (points)"), min_value=0, max_value=100, max_digits=6, decimal_places=2
+    )
+    good_min = forms.DecimalField(
+        label=_("Competent/good from (points)"), min_value=0, max_value=100, max_digits=6, decimal_places=2
+    )
+    pass_min = forms.DecimalField(
+        label=_("Basic/pass from (points)"), min_value=0, max_value=100, max_digits=6, decimal_places=2
+    )
+    bonus_enabled = forms.BooleanField(
+        label=_("Pays a monthly performance bonus"),
+        required=False,
+        help_text=_("Civil servants' schemes only; paid for monthly periods."),
+    )
+    bonus_base = forms.DecimalField(label=_("Bonus base (yuan)"), min_value=0, max_digits=10, decimal_places=2)
+    bonus_baseline = forms.DecimalField(
+        label=_("Bonus baseline (points)"),
+        min_value=0,
+        max_value=100,
+        max_digits=6,
+        decimal_places=2,
+        help_text=_("Points above this add to the base, points below deduct from it."),
+    )
+    bonus_per_point = forms.DecimalField(label=_("Yuan per point"), min_value=0, max_digits=10, decimal_places=2)
+    bonus_add_cap = forms.DecimalField(label=_("Largest addition (yuan)"), min_value=0, max_digits=10, decimal_places=2)
+    bonus_deduct_cap = forms.DecimalField(
+        label=_("Largest deduction (yuan)"), min_value=0, max_digits=10, decimal_places=2
+    )
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    def __init__(self, *args, instance: Scheme | None = None, **kwargs):
+        template = instance or Scheme()
+        kwargs.setdefault("initial", {name: getattr(template, name) for name in self.base_fields})
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.CheckboxInput):
+                field.widget.attrs.setdefault("class", "form-check-input")
+        _bootstrap(self)
+
+
+class DeleteInputForm(forms.Form):
+    reason = forms.CharField(label=_("Why delete it?"), min_length=5, max_length=300)
 
 
 class AdjustGradeForm(forms.Form):
@@ -191,7 +255,7 @@ class AssignForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if self.period.status == PeriodStatus.OPEN and timezone.now() >= self.period.forms_close_at:
+        if timezone.now() >= self.period.forms_close_at:
             raise forms.ValidationError(_("The evaluation forms of this period have closed."))
         ids = set(cleaned.get("subjects") or [])
         department = cleaned.get("whole_department")

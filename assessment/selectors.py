@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from efficiency_portal.org.models import Department, Role, Staff
@@ -13,6 +13,7 @@ from efficiency_portal.org.roles import has_role, is_staff_member, is_supervisor
 from efficiency_portal.org.selectors import descendant_ids, headed_department_ids
 
 from .models import (
+    AdjustmentEntry,
     Appeal,
     AppealStatus,
     EvaluationForm,
@@ -22,6 +23,7 @@ from .models import (
     Result,
     Scheme,
     ScoreLine,
+    VetoEntry,
 )
 
 
@@ -37,16 +39,56 @@ def published_results(*, department: Department | None = None, staff: Staff | No
     return results.order_by("-period__end", "period_id", "rank", "subject_id")
 
 
-def dashboard_counts(on: dt.date) -> dict[str, int]:
-    """Appeals awaiting a decision, and those among them whose decision clock is due by the end of ``on``."""
+APPEAL_STATES = ("open", "due")
+
+
+def _end_of(on: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(on + dt.timedelta(days=1), dt.time.min))
+
+
+def appeals(state: str, on: dt.date) -> QuerySet[Appeal]:
+    """Open appeals (``state="open"``), or those among them whose decision clock is due by the end of ``on`` and
+    still running (``"due"``); each with its decision clock's due moment and light. Oldest first."""
     from efficiency_portal.supervision.models import Deadline
 
     from .services.publishing import APPEAL_KIND
 
-    open_ids = Appeal.objects.filter(status=AppealStatus.OPEN).values("id")
-    end = timezone.make_aware(dt.datetime.combine(on + dt.timedelta(days=1), dt.time.min))
-    due = Deadline.objects.filter(kind=APPEAL_KIND, object_id__in=open_ids, due_at__lt=end).exclude(status="finished")
-    return {"appeals_open": Appeal.objects.filter(status=AppealStatus.OPEN).count(), "appeals_due": due.count()}
+    clocks = Deadline.objects.filter(kind=APPEAL_KIND, object_id=OuterRef("pk"))
+    rows = Appeal.objects.filter(status=AppealStatus.OPEN)
+    if state == "due":
+        due = Deadline.objects.filter(kind=APPEAL_KIND, due_at__lt=_end_of(on)).exclude(status="finished")
+        rows = rows.filter(pk__in=due.values("object_id"))
+    elif state != "open":
+        raise ValueError(f"unknown appeal state {state!r}")
+    return (
+        rows.select_related("result__period__scheme", "result__staff", "result__department", "filed_by")
+        .annotate(
+            due_at=Subquery(clocks.values("due_at")[:1]),
+            light=Subquery(clocks.values("light")[:1]),
+        )
+        .order_by("filed_at", "pk")
+    )
+
+
+def dashboard_counts(on: dt.date) -> dict[str, int]:
+    """Appeals awaiting a decision, and those among them whose decision clock is due by the end of ``on``: the same
+    rows the appeals list shows (``assessment:appeal_list?state=open`` / ``?state=due``)."""
+    return {
+        "appeals_open": appeals("open", on).order_by().count(),
+        "appeals_due": appeals("due", on).order_by().count(),
+    }
+
+
+def subject_names(period: Period, ids) -> dict[int, str]:
+    model = Staff if period.scheme.subject_kind == "staff" else Department
+    return dict(model.objects.filter(pk__in=list(ids)).values_list("id", "name"))
+
+
+def period_inputs(period: Period) -> tuple[QuerySet, QuerySet]:
+    """The add/deduct entries (newest first) and vetoes recorded in the period."""
+    adjustments = AdjustmentEntry.objects.filter(period=period).select_related("rule", "recorded_by").order_by("-id")
+    vetoes = VetoEntry.objects.filter(period=period).select_related("rule", "recorded_by").order_by("-id")
+    return adjustments, vetoes
 
 
 def my_results(user) -> QuerySet[Result]:

@@ -20,11 +20,18 @@ urlpatterns = [
     path("periods/<int:pk>/publish/", views.period_publish, name="period_publish"),
     path("periods/<int:pk>/adjustment/", views.period_adjustment, name="period_adjustment"),
     path("periods/<int:pk>/veto/", views.period_veto, name="period_veto"),
+    path("adjustments/<int:pk>/delete/", views.adjustment_delete, name="adjustment_delete"),
+    path("vetoes/<int:pk>/delete/", views.veto_entry_delete, name="veto_entry_delete"),
+    # ?state=open (default) or ?state=due: the figures of selectors.dashboard_counts
+    path("appeals/", views.appeal_list, name="appeal_list"),
+    path("appeals/export/", views.appeal_export, name="appeal_export"),
     path("appeals/<int:pk>/decide/", views.appeal_decide, name="appeal_decide"),
     path("rankings/", views.rankings, name="rankings"),
     path("rankings/export/", views.rankings_export, name="rankings_export"),
     path("schemes/", views.scheme_list, name="scheme_list"),
+    path("schemes/new/", views.scheme_create, name="scheme_create"),
     path("schemes/<int:pk>/", views.scheme_detail, name="scheme_detail"),
+    path("schemes/<int:pk>/settings/", views.scheme_settings, name="scheme_settings"),
     # part: indicator, rule (add/deduct item) or veto
     re_path(rf"^schemes/(?P<pk>[0-9]+)/{PART}/new/$", views.scheme_part_edit, name="scheme_part_add"),
     re_path(rf"^schemes/(?P<pk>[0-9]+)/{PART}/(?P<part_pk>[0-9]+)/$", views.scheme_part_edit, name="scheme_part_edit"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,15 +24,18 @@ from .forms import (
     AppealForm,
     AssignForm,
     DecideAppealForm,
+    DeleteInputForm,
     IndicatorEditForm,
     PeriodForm,
     RuleEditForm,
+    SchemeSettingsForm,
     ScoreSheet,
     VetoEditForm,
     VetoEntryForm,
     WeightsForm,
 )
 from .models import (
+    AdjustmentEntry,
     AdjustmentRule,
     Appeal,
     EvaluationForm,
@@ -41,12 +45,16 @@ from .models import (
     Result,
     RunState,
     Scheme,
+    VetoEntry,
     VetoRule,
     grade_label,
 )
+from .models.schemes import max_quota
 from .services import forms as form_services
+from .services import periods as period_services
 from .services import publishing, runs, scheme_parts
 from .services import schemes as scheme_services
+from .templatetags.assessment_tags import light_name
 
 
 def _require_supervisor(request: HttpRequest) -> None:
@@ -137,7 +145,7 @@ def form_fill(request: HttpRequest, pk: int) -> HttpResponse:
     if not own and request.method == "POST":
         raise PermissionDenied
     sheet = ScoreSheet(form, request.POST or None)
-    closed = not own or form.period.status != PeriodStatus.OPEN or timezone.now() >= form.period.forms_close_at
+    closed = not own or not form_services.form_open(form.period)
     status = 200
     if request.method == "POST":
         if sheet.is_valid():
@@ -162,21 +170,42 @@ def period_list(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if period_form.is_valid():
-            period = period_form.save()
-            messages.success(request, _("Period created."))
-            return redirect(period.get_absolute_url())
+            try:
+                period = period_services.create_period(**period_form.cleaned_data, actor=request.user)
+            except ValidationError as error:
+                _form_errors(period_form, error)
+            else:
+                messages.success(request, _("Period created."))
+                return redirect(period.get_absolute_url())
         status = 400
     return render(
         request,
         "assessment/period_list.html",
-        {"periods": selectors.periods(), "period_form": period_form},
+        {
+            "periods": selectors.periods(),
+            "period_form": period_form,
+            "appeal_counts": selectors.dashboard_counts(timezone.localdate()),
+        },
         status=status,
     )
 
 
+ENTRIES_PER_PAGE = 50
+
+
 def _period_context(request: HttpRequest, period: Period, **extra) -> dict:
     results, next_after = selectors.keyset(selectors.period_results(period), request.GET.get("after"))
+    adjustments, vetoes = selectors.period_inputs(period)
+    entries = Paginator(adjustments, ENTRIES_PER_PAGE).get_page(request.GET.get("entries"))
+    veto_rows = list(vetoes)
+    names = selectors.subject_names(
+        period, {entry.subject_id for entry in entries} | {veto.subject_id for veto in veto_rows}
+    )
     return {
+        "entries": entries,
+        "vetoes": veto_rows,
+        "subject_names": names,
+        "delete_form": DeleteInputForm(),
         "period": period,
         "results": results,
         "next_after": next_after,
@@ -327,6 +356,38 @@ def period_veto(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _delete_input(request: HttpRequest, entry, delete) -> HttpResponse:
+    form = DeleteInputForm(request.POST)
+    if form.is_valid():
+        try:
+            delete(entry, reason=form.cleaned_data["reason"], actor=request.user)
+        except ValidationError as error:
+            _flash_errors(request, error)
+        else:
+            messages.success(request, _("Deleted; the reason is logged. It no longer counts from the next run."))
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return redirect(entry.period.get_absolute_url())
+
+
+@login_required
+@require_POST
+def adjustment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_supervisor(request)
+    entry = get_object_or_404(AdjustmentEntry.objects.select_related("period", "rule"), pk=pk)
+    return _delete_input(request, entry, form_services.delete_adjustment_entry)
+
+
+@login_required
+@require_POST
+def veto_entry_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_supervisor(request)
+    entry = get_object_or_404(VetoEntry.objects.select_related("period", "rule"), pk=pk)
+    return _delete_input(request, entry, form_services.delete_veto_entry)
+
+
 @login_required
 @require_POST
 def result_adjust(request: HttpRequest, pk: int) -> HttpResponse:
@@ -370,6 +431,50 @@ def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
             for message in errors:
                 messages.error(request, message)
     return redirect(appeal.result.period.get_absolute_url())
+
+
+APPEALS_PER_PAGE = 100
+
+
+def _appeal_state(request: HttpRequest) -> str:
+    state = request.GET.get("state") or "open"
+    if state not in selectors.APPEAL_STATES:
+        raise Http404
+    return state
+
+
+@login_required
+def appeal_list(request: HttpRequest) -> HttpResponse:
+    """Appeals awaiting a decision with their decision clocks: ``?state=open`` (all, the default) or ``?state=due``
+    (due by the end of today), the two figures of ``selectors.dashboard_counts``."""
+    _require_supervisor(request)
+    state = _appeal_state(request)
+    today = timezone.localdate()
+    page = Paginator(selectors.appeals(state, today), APPEALS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "assessment/appeal_list.html",
+        {"page": page, "state": state, "counts": selectors.dashboard_counts(today)},
+    )
+
+
+@login_required
+def appeal_export(request: HttpRequest) -> HttpResponse:
+    _require_supervisor(request)
+    state = _appeal_state(request)
+    rows = selectors.appeals(state, timezone.localdate()).iterator(chunk_size=1000)
+    columns = [
+        (_("Assessed"), "result__subject_name"),
+        (_("Department"), "result__department__name"),
+        (_("Period"), lambda a: str(a.result.period)),
+        (_("Grade"), lambda a: grade_label(a.result.grade, a.result.period.scheme.subject_kind)),
+        (_("Filed by"), lambda a: str(a.filed_by)),
+        (_("Filed at"), "filed_at"),
+        (_("Decision due"), "due_at"),
+        (_("Light"), lambda a: light_name(a.light)),
+        (_("Reason"), "reason"),
+    ]
+    return export(rows, columns, f"assessment-appeals-{state}.xlsx", title=_("Assessment appeals"))
 
 
 # --- Rankings and trends ------------------------------------------------------------------------------------------
@@ -419,8 +524,14 @@ def rankings_export(request: HttpRequest) -> HttpResponse:
         (_("Department"), "department__name"),
         (_("Points"), "total"),
         (_("Grade"), lambda r: grade_label(r.grade, kind)),
-        (_("Bonus (yuan)"), "bonus"),
     ]
+    if period.scheme.bonus_enabled:
+        # A colleague's bonus is the supervisors' business; heads and leaders see only their own.
+        own = request.user.staff.pk if is_staff_member(request.user) else None
+        if is_supervisor(request.user):
+            columns.append((_("Bonus (yuan)"), "bonus"))
+        else:
+            columns.append((_("Bonus (yuan)"), lambda r: r.bonus if own is not None and r.staff_id == own else None))
     return export(rows, columns, f"assessment-{period.pk}.xlsx", title=period.name)
 
 
@@ -458,6 +569,42 @@ def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "weight_total": scheme_parts.weight_total(scheme),
     }
     return render(request, "assessment/scheme_detail.html", context, status=status)
+
+
+def _scheme_settings(request: HttpRequest, scheme: Scheme | None) -> HttpResponse:
+    form = SchemeSettingsForm(request.POST or None, instance=scheme)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                saved = scheme_services.save_scheme(scheme=scheme, actor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(request, _("Saved."))
+                if scheme is None:
+                    messages.info(request, _("Now add its indicators; their weights must sum to 100."))
+                return redirect(saved.get_absolute_url())
+        status = 400
+    title = _("Settings of the scheme") if scheme is not None else _("New assessment scheme")
+    return render(
+        request,
+        "assessment/scheme_settings.html",
+        {"scheme": scheme, "form": form, "title": title, "max_quota": max_quota()},
+        status=status,
+    )
+
+
+@login_required
+def scheme_create(request: HttpRequest) -> HttpResponse:
+    _require_supervisor(request)
+    return _scheme_settings(request, None)
+
+
+@login_required
+def scheme_settings(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_supervisor(request)
+    return _scheme_settings(request, get_object_or_404(Scheme, pk=pk))
 
 
 # --- Editing a scheme's indicators, add/deduct rules and vetoes ---------------------------------------------------

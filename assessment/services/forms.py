@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +25,7 @@ from assessment.models import (
     VetoEntry,
     VetoRule,
 )
+from efficiency_portal.audit import services as audit
 from efficiency_portal.org.models import Department, Staff
 
 from .common import record_event, require_reason
@@ -40,6 +41,12 @@ def _subject_names(period: Period, ids: Iterable[int]) -> dict[int, str]:
 def _editable(period: Period) -> None:
     if period.status == PeriodStatus.PUBLISHED:
         raise ValidationError(_("This period is published; its inputs can no longer change."))
+
+
+def form_open(period: Period, now: dt.datetime | None = None) -> bool:
+    """Evaluators may fill in (and change) their forms until the forms close, also after a run: a period is
+    computed as often as needed before it is published, and a later run takes the new scores."""
+    return period.status != PeriodStatus.PUBLISHED and (now or timezone.now()) < period.forms_close_at
 
 
 def assign_form(
@@ -81,12 +88,13 @@ def assign_form(
 def submit_form(
     form: EvaluationForm, *, user, scores: Mapping[int, object], at: dt.datetime | None = None
 ) -> EvaluationForm:
-    """Save every score of the form (1–5 or "unknown" for 不了解); may be changed again until the form closes."""
+    """Save every score of the form (1–5 or "unknown" for 不了解); may be changed again until the form closes
+    (:func:`form_open`: not published, before ``forms_close_at``), also after a run (the next run takes it)."""
     now = at or timezone.now()
     if getattr(getattr(user, "staff", None), "pk", None) != form.evaluator_id:
         raise PermissionDenied
     period = form.period
-    if period.status != PeriodStatus.OPEN or now >= period.forms_close_at:
+    if not form_open(period, now):
         raise ValidationError(_("This form is closed."))
     entries = {entry.subject_id: entry for entry in form.entries.all()}
     errors: dict[str, str] = {}
@@ -149,16 +157,18 @@ def record_adjustment(
     if not period.start <= fact_date <= period.end:
         raise ValidationError({"fact_date": _("The date must lie within the period.")})
     _subject_in_scheme(period, subject_id)
-    entry = AdjustmentEntry.objects.create(
-        period=period,
-        rule=rule,
-        subject_id=subject_id,
-        quantity=amount,
-        fact_date=fact_date,
-        note=note[:200],
-        recorded_by=actor,
-    )
-    record_event(period, "adjustment", actor=actor, to_value=rule.code, reason=f"{subject_id} × {amount} {note}")
+    with transaction.atomic():
+        _locked_editable(period)
+        entry = AdjustmentEntry.objects.create(
+            period=period,
+            rule=rule,
+            subject_id=subject_id,
+            quantity=amount,
+            fact_date=fact_date,
+            note=note[:200],
+            recorded_by=actor,
+        )
+        record_event(period, "adjustment", actor=actor, to_value=rule.code, reason=f"{subject_id} × {amount} {note}")
     return entry
 
 
@@ -168,8 +178,84 @@ def record_veto(period: Period, *, rule: VetoRule, subject_id: int, reason: str,
     if rule.scheme_id != period.scheme_id:
         raise ValidationError({"rule": _("Choose a veto of this period's scheme.")})
     _subject_in_scheme(period, subject_id)
-    entry, _created = VetoEntry.objects.get_or_create(
-        period=period, rule=rule, subject_id=subject_id, defaults={"reason": reason, "recorded_by": actor}
-    )
-    record_event(period, "veto", actor=actor, to_value=rule.cap_grade, reason=f"{subject_id}: {reason}")
+    with transaction.atomic():
+        _locked_editable(period)
+        if VetoEntry.objects.filter(period=period, rule=rule, subject_id=subject_id).exists():
+            raise ValidationError(
+                {"rule": _("This veto is recorded against them already; delete it first to record it again.")}
+            )
+        try:
+            with transaction.atomic():
+                entry = VetoEntry.objects.create(
+                    period=period, rule=rule, subject_id=subject_id, reason=reason, recorded_by=actor
+                )
+        except IntegrityError as error:
+            # Recorded by someone else meanwhile.
+            raise ValidationError(
+                {"rule": _("This veto is recorded against them already; delete it first to record it again.")}
+            ) from error
+        record_event(period, "veto", actor=actor, to_value=rule.cap_grade, reason=f"{subject_id}: {reason}")
     return entry
+
+
+def _locked_editable(period: Period) -> Period:
+    """The period row locked, so that deleting an input and publishing the period do not cross."""
+    current = Period.objects.select_for_update().get(pk=period.pk)
+    _editable(current)
+    return current
+
+
+def delete_adjustment_entry(entry: AdjustmentEntry, *, reason: str, actor) -> None:
+    """Delete a recorded add/deduct entry (recorded by mistake) before the period is published; the reason and
+    what was deleted are logged as an event of the period and in the audit log."""
+    reason = require_reason(reason)
+    with transaction.atomic():
+        period = _locked_editable(entry.period)
+        deleted = AdjustmentEntry.objects.filter(pk=entry.pk, period=period).delete()[0]
+        if not deleted:
+            raise ValidationError(_("This entry was deleted meanwhile."))
+        what = f"{entry.subject_id} × {entry.quantity} {entry.rule.code} {entry.fact_date.isoformat()} {entry.note}"
+        record_event(period, "adjustment_deleted", actor=actor, from_value=entry.rule.code, reason=f"{what}: {reason}")
+        audit.record(
+            actor,
+            "assessment.input_deleted",
+            period,
+            detail={
+                "input": "adjustment",
+                "rule": entry.rule.code,
+                "subject_id": entry.subject_id,
+                "quantity": str(entry.quantity),
+                "fact_date": entry.fact_date.isoformat(),
+                "note": entry.note,
+                "reason": reason,
+            },
+        )
+
+
+def delete_veto_entry(entry: VetoEntry, *, reason: str, actor) -> None:
+    """Delete a recorded veto before the period is published; logged like :func:`delete_adjustment_entry`."""
+    reason = require_reason(reason)
+    with transaction.atomic():
+        period = _locked_editable(entry.period)
+        deleted = VetoEntry.objects.filter(pk=entry.pk, period=period).delete()[0]
+        if not deleted:
+            raise ValidationError(_("This entry was deleted meanwhile."))
+        record_event(
+            period,
+            "veto_deleted",
+            actor=actor,
+            from_value=entry.rule.cap_grade,
+            reason=f"{entry.subject_id} {entry.rule.name} ({entry.reason}): {reason}",
+        )
+        audit.record(
+            actor,
+            "assessment.input_deleted",
+            period,
+            detail={
+                "input": "veto",
+                "rule": entry.rule.name,
+                "subject_id": entry.subject_id,
+                "recorded_reason": entry.reason,
+                "reason": reason,
+            },
+        )
