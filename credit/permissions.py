@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from credit.models import CreditEntry
+from credit.models import CreditAttachment, CreditEntry, CreditObjection
 from efficiency_portal.org.models import Department, Role, Staff
 from efficiency_portal.org.roles import has_role, is_staff_member, is_supervisor
 from efficiency_portal.org.selectors import descendant_ids, headed_department_ids
@@ -47,6 +47,13 @@ def may_view_department(user, department: Department) -> bool:
     return scope is None or department.pk in scope
 
 
+def may_view_department_record(user, department: Department) -> bool:
+    """The department's record: those above it, and its own head."""
+    if may_view_department(user, department):
+        return True
+    return is_staff_member(user) and department.head_id == user.staff.pk
+
+
 def may_view_entry(user, entry: CreditEntry) -> bool:
     if entry.staff_id:
         return may_view_staff(user, entry.staff)
@@ -63,3 +70,25 @@ def visible_entries(user):
     if is_staff_member(user):
         condition |= Q(staff_id=user.staff.pk)
     return rows.filter(condition)
+
+
+def visible_objections(user):
+    """Objections ``user`` may list: all for supervisors; for heads and leaders those on their scope's entries; for
+    anyone their own."""
+    rows = CreditObjection.objects.all()
+    if is_supervisor(user):
+        return rows
+    return rows.filter(Q(entry__in=visible_entries(user)) | Q(objector_id=user.pk))
+
+
+def may_open_attachment(user, attachment: CreditAttachment) -> bool:
+    """An entry's evidence: whoever sees the entry or answers for it. An objection's papers: supervisors, the objector
+    and whoever answers for the entry (the civil servant, the department's head) — not every head above."""
+    from credit.services.common import may_object
+
+    entry = attachment.entry
+    if attachment.objection_id is None:
+        return may_view_entry(user, entry) or may_object(user, entry)
+    if is_supervisor(user) or may_object(user, entry):
+        return True
+    return getattr(user, "is_authenticated", False) and attachment.objection.objector_id == user.pk

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, Max, Model, OuterRef, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from credit.conf import grade_for, grade_names, grade_rank, setting, worse_grade
@@ -132,12 +132,74 @@ def open_objection_clocks() -> QuerySet:
     ).exclude(status=DeadlineStatus.FINISHED)
 
 
+def pending_entries() -> QuerySet[CreditEntry]:
+    """Entries waiting for a supervisor to confirm or dismiss them (the ``pending`` figure and its list)."""
+    return CreditEntry.objects.filter(status=EntryStatus.PENDING)
+
+
+OBJECTION_STATES = ("open", "overdue", "all")
+
+
+def objections(state: str = "open", *, on: dt.date | None = None) -> QuerySet[CreditObjection]:
+    """Objections by state: ``open`` (not yet decided), ``overdue`` (an open clock past its due moment as of ``on``,
+    default today) or ``all``. The dashboard's figures count exactly these rows."""
+    rows = CreditObjection.objects.all()
+    if state == "open":
+        return rows.exclude(status=ObjectionStatus.DECIDED)
+    if state == "overdue":
+        on = on or timezone.localdate()
+        late = open_objection_clocks().filter(due_at__lt=_overdue_cutoff(on)).values("object_id")
+        return rows.exclude(status=ObjectionStatus.DECIDED).filter(pk__in=late)
+    return rows
+
+
 def dashboard_counts(on: dt.date) -> dict[str, int]:
+    """The command centre's figures; ``credit:pending_list`` and ``credit:objection_list?state=open|overdue`` list
+    exactly the rows counted here."""
     return {
-        "pending": CreditEntry.objects.filter(status=EntryStatus.PENDING).count(),
-        "objections_open": CreditObjection.objects.exclude(status=ObjectionStatus.DECIDED).count(),
-        "objections_overdue": open_objection_clocks().filter(due_at__lt=_overdue_cutoff(on)).count(),
+        "pending": pending_entries().count(),
+        "objections_open": objections("open").count(),
+        "objections_overdue": objections("overdue", on=on).count(),
     }
+
+
+def source_has_entry(
+    model: type[Model], *, rule_code: str, source_id=None, department_id=None, staff_id=None
+) -> Exists:
+    """EXISTS an entry of ``rule_code`` linked to a row of ``model``, for another app to filter its source rows in
+    SQL, e.g. ``Card.objects.exclude(source_has_entry(Card, rule_code=..., department_id=OuterRef("department_id")))``.
+    ``source_id`` defaults to the outer row's primary key; the subject ids, when given, narrow it further."""
+    from django.contrib.contenttypes.models import ContentType
+
+    rows = CreditEntry.objects.filter(
+        source_type=ContentType.objects.get_for_model(model),
+        source_id=OuterRef("pk") if source_id is None else source_id,
+        rule__code=rule_code,
+    )
+    if department_id is not None:
+        rows = rows.filter(department_id=department_id)
+    if staff_id is not None:
+        rows = rows.filter(staff_id=staff_id)
+    return Exists(rows)
+
+
+def blacklist(user, on: dt.date) -> list[dict]:
+    """Subjects in ``user``'s scope graded at the blacklist grade or worse on ``on``: civil servants, then departments.
+    One grouped query per kind of subject, one query per kind for the names."""
+    from credit.permissions import scope_department_ids
+
+    scope = scope_department_ids(user)
+    worst = grade_rank(setting("CREDIT_BLACKLIST_GRADE"))
+    staff_scores = {pk: s for pk, s in scores_on(on).items() if grade_rank(s.grade) >= worst}
+    department_scores = {pk: s for pk, s in department_scores_with_entries(on).items() if grade_rank(s.grade) >= worst}
+    staff = Staff.objects.filter(pk__in=staff_scores).select_related("department").order_by("name")
+    departments = Department.objects.filter(pk__in=department_scores).order_by("name")
+    if scope is not None:
+        staff = staff.filter(department_id__in=scope)
+        departments = departments.filter(pk__in=scope)
+    return [{"subject": s, "score": staff_scores[s.pk], "kind": "staff"} for s in staff] + [
+        {"subject": d, "score": department_scores[d.pk], "kind": "department"} for d in departments
+    ]
 
 
 @dataclass

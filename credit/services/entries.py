@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone
@@ -21,6 +23,7 @@ from credit.models import (
     RuleKind,
     Source,
 )
+from credit.services.attachments import save_attachments
 from credit.services.common import now_or, record_event, subject_users
 from efficiency_portal.org.models import Department, Staff
 
@@ -214,8 +217,10 @@ def record_entry(
     points: int | None = None,
     at: dt.datetime | None = None,
     source_link: str = "",
+    evidence: Iterable[UploadedFile] = (),
 ) -> CreditEntry:
-    """A confirmed entry at once (the fact was already decided); idempotent like :func:`propose_entry`."""
+    """A confirmed entry at once (the fact was already decided), with its evidence files; idempotent like
+    :func:`propose_entry` (a second call adds no files). A file refused by its content keeps everything out."""
     at = now_or(at)
     with transaction.atomic():
         entry, existing = _new_entry(
@@ -239,6 +244,7 @@ def record_entry(
         entry.confirmed_by = entry.recorded_by
         entry = _save_new(entry, EntryAction.RECORDED, actor, at)
         if entry.status == EntryStatus.CONFIRMED and entry.confirmed_at == at:
+            save_attachments(entry, evidence, actor, field="evidence")
             _tell_subject(entry)
     return entry
 

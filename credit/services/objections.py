@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 
 from credit.conf import setting
 from credit.models import (
-    CreditAttachment,
     CreditEntry,
     CreditObjection,
     EntryAction,
@@ -20,8 +19,8 @@ from credit.models import (
     ObjectionOutcome,
     ObjectionStatus,
 )
+from credit.services.attachments import save_attachments
 from credit.services.common import a_supervisor, may_object, now_or, office_department, record_event
-from efficiency_portal.common.uploads import validate_upload
 from efficiency_portal.supervision.models import Deadline, DeadlineStatus
 from efficiency_portal.workdays.calendar import due_moment
 
@@ -34,23 +33,6 @@ def objection_window_ends(entry: CreditEntry) -> dt.datetime | None:
     if entry.confirmed_at is None:
         return None
     return due_moment(entry.confirmed_at, setting("CREDIT_OBJECTION_WINDOW_DAYS"))[0]
-
-
-def save_attachments(entry: CreditEntry, files: Iterable[UploadedFile], user, objection=None) -> list:
-    """Check every file by its content first, so that one bad file keeps all of them out."""
-    files = list(files)
-    kinds = [validate_upload(file) for file in files]
-    return [
-        CreditAttachment.objects.create(
-            entry=entry,
-            objection=objection,
-            file=file,
-            name=(file.name or "")[:200],
-            content_type=kind,
-            uploaded_by=user,
-        )
-        for file, kind in zip(files, kinds, strict=True)
-    ]
 
 
 def _clock(objection: CreditObjection, kind: str) -> Deadline | None:

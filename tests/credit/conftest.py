@@ -82,3 +82,30 @@ def world() -> World:
             actor=users["supervisor"],
         )
     return World(x, y, users, clerk_x, entry)
+
+
+@pytest.fixture
+def private_media(settings, tmp_path):
+    """Uploaded files go to a directory of this test."""
+    from django.core.files.storage import storages
+
+    private = settings.STORAGES["private"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {**private, "OPTIONS": {**private.get("OPTIONS", {}), "location": str(tmp_path)}},
+    }
+    storages._storages.pop("private", None)
+    yield tmp_path
+    storages._storages.pop("private", None)
+
+
+def workbook_rows(response) -> list[tuple]:
+    """The rows of the first sheet of an .xlsx download, header first."""
+    import io
+
+    from openpyxl import load_workbook
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))

@@ -262,7 +262,7 @@ def test_expiry_task_runs_the_sweep(world):
 def test_entry_list_pages_by_keyset(world):
     for n in range(7):
         bare_entry(world.clerk_x, fact_date=dt.date(2026, 1, 1) + dt.timedelta(days=n)).save()
-    from credit import views
+    from credit.views import entries as views
 
     client = world.client("supervisor")
     seen: list[str] = []

@@ -12,10 +12,9 @@ import logging
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
@@ -31,19 +30,15 @@ def _lookback_days() -> int:
 
 def propose_credit_for_red_cards(card_ids: Iterable[int] | None = None, *, now: dt.datetime | None = None) -> int:
     """Propose the pending entries of red cards (the given ones, or those raised recently); return how many cards."""
-    from credit.models import CreditEntry, Source
+    from credit.models import Source
+    from credit.selectors import source_has_entry
     from credit.services import propose_entry
 
     now = now or timezone.now()
-    already = CreditEntry.objects.filter(
-        source_type=ContentType.objects.get_for_model(Card),
-        source_id=OuterRef("pk"),
-        department_id=OuterRef("department_id"),
-        rule__code=CREDIT_RULE,
-    )
+    already = source_has_entry(Card, rule_code=CREDIT_RULE, department_id=OuterRef("department_id"))
     cards = (
         Card.objects.filter(level=CardLevel.RED)
-        .exclude(Exists(already))
+        .exclude(already)
         .select_related("case", "department", "handler__staff")
         .order_by("raised_at", "pk")
     )
