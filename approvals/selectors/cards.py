@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -177,3 +178,17 @@ def refused_page(queryset: QuerySet[Case], cursor: str | None, size: int = PAGE_
     items = list(queryset[: size + 1])
     next_cursor = encode_case_cursor(items[size - 1]) if len(items) > size else None
     return KeysetPage(items[:size], next_cursor)
+
+
+def red_cards_by_case(case_ids: Iterable[int]) -> dict[int, Card]:
+    """Case id → its latest red card, whose explanation status and time say whether the handler explained the case
+    in writing (the dashboards show it beside the red warning). One query, whatever the number of cases."""
+    cards = (
+        Card.objects.filter(case_id__in=set(case_ids), level=CardLevel.RED)
+        .only("id", "case_id", "level", "raised_at", "explanation_status", "explained_at", "reviewed_at")
+        .order_by("case_id", "-raised_at", "-id")
+    )
+    result: dict[int, Card] = {}
+    for card in cards:
+        result.setdefault(card.case_id, card)
+    return result

@@ -224,9 +224,14 @@ def months_between(start: dt.date, end: dt.date) -> list[dt.date]:
     return months
 
 
-def monthly_trend(department: Department | None, start: dt.date, end: dt.date) -> list[Figures]:
-    """One row per month from ``start`` to ``end`` (empty months included), for one department or all."""
-    filters = {"department": department} if department is not None else {}
+def monthly_trend(
+    department: Department | None, start: dt.date, end: dt.date, *, departments: QuerySet[Department] | None = None
+) -> list[Figures]:
+    """One row per month from ``start`` to ``end`` (empty months included), for one department, the sum of
+    ``departments`` (in the same grouped queries, whatever their number) or all."""
+    filters: dict = {"department": department} if department is not None else {}
+    if departments is not None:
+        filters["department__in"] = departments.order_by()
     sums = _summed(start, end, "month", **filters)
     return [
         Figures.from_row(sums.get(month, {}), label=f"{month:%Y-%m}", key=month) for month in months_between(start, end)

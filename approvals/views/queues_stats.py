@@ -72,7 +72,12 @@ def statistics(request: HttpRequest) -> HttpResponse:
     form, start, end = _period(request)
     if start is None:
         return render(request, "approvals/stats/statistics.html", {"form": form, "rows": None}, status=400)
-    rows = stats.figures_by_department(start, end, stats.statistics_departments(request.user))
+    departments = stats.statistics_departments(request.user)
+    # ``department=<code>`` (repeatable) limits the page to those departments, e.g. a leader's from the dashboard.
+    codes = request.GET.getlist("department")
+    if codes:
+        departments = departments.filter(code__in=codes)
+    rows = stats.figures_by_department(start, end, departments)
     overall = stats.total(rows, label=str(_("Total")))
     if request.GET.get("export") == "xlsx":
         return export(
@@ -81,7 +86,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
             f"statistics-{start:%Y%m%d}-{end:%Y%m%d}",
             title=_("Statistics"),
         )
-    context = {"form": form, "rows": rows, "overall": overall, "start": start, "end": end}
+    context = {"form": form, "rows": rows, "overall": overall, "start": start, "end": end, "department_codes": codes}
     return render(request, "approvals/stats/statistics.html", context)
 
 

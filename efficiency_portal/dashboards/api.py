@@ -78,7 +78,7 @@ class DashboardApi(APIView):
         cases = figures.case_figures(ids, on)
         data = {
             "on": on,
-            "sections": figures.sections(ids, on, scope, cases),
+            "sections": figures.sections(ids, on, scope, cases, user=request.user),
             "ranking": ranking.ranking(ids, figures.month_start(on), on, cases.month_rows),
             "trend": cases.trend,
         }

@@ -38,11 +38,13 @@ def _dashboard(request: HttpRequest, scope: str, template: str) -> HttpResponse:
     ids = _scope_ids(request, scope)
     on = figures.today()
     cases = figures.case_figures(ids, on)
-    sections = figures.sections(ids, on, scope, cases)
+    sections = figures.sections(ids, on, scope, cases, user=request.user)
     rows = ranking.ranking(ids, figures.month_start(on), on, cases.month_rows)
     if request.GET.get("export") == "ranking":
         return export(rows, RANKING_COLUMNS, f"ranking-{on:%Y%m}", title=_("Ranking"))
     trend = cases.trend
+    if request.GET.get("export") == "trend":
+        return export(trend, TREND_COLUMNS, f"twelve-months-{on:%Y%m}", title=_("Twelve months"))
     return render(
         request,
         template,
@@ -53,11 +55,19 @@ def _dashboard(request: HttpRequest, scope: str, template: str) -> HttpResponse:
             "ranking": rows,
             "trend": trend,
             "chart": ranking.trend_chart(trend),
-            "warnings": drill.warning_list(figures.month_warnings(ids, on))[:10],
+            "warnings": drill.with_explanations(drill.warning_list(figures.month_warnings(ids, on))[:10]),
+            "card_links": figures.may_open(request.user, "approvals:card_review"),
         },
     )
 
 
+TREND_COLUMNS = [
+    (_("Month"), "label"),
+    (_("Received"), "received"),
+    (_("Finished"), "finished"),
+    (_("On-time rate (%)"), "on_time_rate"),
+    (_("Overdue rate (%)"), "late_rate"),
+]
 RANKING_COLUMNS = [
     (_("Rank"), "rank"),
     (_("Department"), "name"),
@@ -84,17 +94,25 @@ def department(request: HttpRequest) -> HttpResponse:
 @login_required
 @never_cache
 def live(request: HttpRequest, scope: str) -> JsonResponse:
-    """The figures only, for the page to refresh itself without a reload (static/dashboards/live.js)."""
+    """The figures and their emphasis only, for the page to refresh itself without a reload
+    (static/dashboards/live.js); the ranking and the warnings stay as loaded until the page is reloaded."""
     ids = _scope_ids(request, scope)
     on = figures.today()
-    values = {key: figure.display for key, figure in figures.flat(figures.sections(ids, on, scope)).items()}
-    return JsonResponse({"on": on.isoformat(), "figures": values})
+    found = figures.flat(figures.sections(ids, on, scope, user=request.user))
+    return JsonResponse(
+        {
+            "on": on.isoformat(),
+            "figures": {key: figure.display for key, figure in found.items()},
+            # The emphasis of each figure ("danger", "warning" or ""), so a figure turns red without a reload.
+            "tones": {key: figure.tone for key, figure in found.items()},
+        }
+    )
 
 
 DEADLINE_COLUMNS = [
     (_("Light"), "get_light_display"),
     (_("Deadline"), "title"),
-    (_("Kind"), "kind"),
+    (_("Kind"), lambda d: drill.kind_label(d.kind)),
     (_("Department"), "department__name"),
     (_("Responsible"), lambda d: str(d.responsible)),
     (_("Due"), "due_at"),
@@ -102,11 +120,13 @@ DEADLINE_COLUMNS = [
 ]
 WARNING_COLUMNS = [
     (_("Level"), "get_level_display"),
+    (_("Kind"), lambda w: drill.kind_label(w.deadline.kind)),
     (_("Deadline"), "deadline__title"),
     (_("Department"), "deadline__department__name"),
     (_("Raised at"), "raised_at"),
     (_("First opened at"), "acknowledged_at"),
     (_("Told (as, opened at)"), drill.recipients_text),
+    (_("Written explanation (red card)"), drill.explanation_text),
 ]
 TASK_COLUMNS = [
     (_("Task"), "title"),
@@ -142,8 +162,11 @@ def drill_down(request: HttpRequest, scope: str, key: str) -> HttpResponse:
     elif spec.kind == "warning":
         rows = drill.warning_list(rows)
         if request.GET.get("export") == "xlsx":
-            return export(rows, WARNING_COLUMNS, key)
-        context["page"] = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+            return export(drill.with_explanations(rows), WARNING_COLUMNS, key)
+        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        page.object_list = drill.with_explanations(page.object_list)
+        context["page"] = page
+        context["card_links"] = figures.may_open(request.user, "approvals:card_review")
     else:
         rows = rows.select_related("lead_department").order_by("due_at", "id")
         if request.GET.get("export") == "xlsx":

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case as SqlCase
+from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from efficiency_portal.org.models import Department, Role
@@ -76,8 +77,18 @@ def reports_of(task: Task) -> QuerySet[TaskReport]:
     return task.reports.select_related("department", "author").prefetch_related("attachments")
 
 
+# Public commitments in the order a citizen reads them: being done, awaiting acceptance, closed out.
+STATUS_ORDER = SqlCase(
+    When(status=TaskStatus.IN_PROGRESS, then=Value(0)),
+    When(status=TaskStatus.AWAITING_ACCEPTANCE, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
+
+
 def public_commitments(department: Department | None = None) -> QuerySet[Task]:
-    """Tasks marked public (实事承诺), with nothing about the people who work on them."""
+    """Tasks marked public (实事承诺), with nothing about the people who work on them; in progress first, then
+    awaiting acceptance, then closed out, each by due date."""
     tasks = Task.objects.filter(is_public=True).select_related("lead_department")
     if department is not None:
         tasks = tasks.filter(Q(lead_department=department) | Q(parts__department=department)).distinct()
@@ -94,7 +105,7 @@ def public_commitments(department: Department | None = None) -> QuerySet[Task]:
         "lead_department__id",
         "lead_department__name",
         "lead_department__code",
-    ).order_by("status", "due_at", "id")
+    ).order_by(STATUS_ORDER, "due_at", "id")
 
 
 def task_deadlines(*, department_ids=None) -> QuerySet[Deadline]:

@@ -28,6 +28,7 @@ import assessment.selectors as assessment_selectors
 import complaints.selectors as complaints_selectors
 import credit.selectors as credit_selectors
 from approvals.selectors import stats
+from efficiency_portal.org.roles import is_supervisor
 from efficiency_portal.supervised_tasks import selectors as task_selectors
 from efficiency_portal.supervised_tasks.models import Task, TaskStatus
 from efficiency_portal.supervision.models import Deadline, DeadlineStatus, Light, Warning, WarningRecipient
@@ -56,7 +57,7 @@ def trend_start(day: dt.date) -> dt.date:
     return dt.date(year, month, 1)
 
 
-def url_or_none(name: str, *args, query: dict | None = None) -> str | None:
+def url_or_none(name: str, *args, query: dict | list | None = None) -> str | None:
     """A link to another app's page, or None while that page does not exist (its figure is shown unlinked)."""
     try:
         url = reverse(name, args=args)
@@ -204,15 +205,16 @@ def clock_section(department_ids: set[int] | None, on: dt.date, scope: str) -> S
     )
 
 
-def _stats_url(department_ids: set[int] | None, start: dt.date, end: dt.date) -> str | None:
-    query = {"start": start.isoformat(), "end": end.isoformat()}
-    if department_ids is not None and len(department_ids) == 1:
-        from efficiency_portal.org.models import Department
-
-        code = Department.objects.filter(pk=next(iter(department_ids))).values_list("code", flat=True).first()
-        if code:
-            return url_or_none("approvals:department_statistics", code, query=query)
-    return url_or_none("approvals:statistics", query=query)
+def _stats_url(department_ids: set[int] | None, start: dt.date, end: dt.date, user) -> str | None:
+    """The approvals statistics of the same period and departments: one department's page by item, else the page
+    by department limited to the scope's departments (``department=<code>`` repeated; the city: all)."""
+    query: dict = {"start": start.isoformat(), "end": end.isoformat()}
+    if department_ids is None:
+        return link_for(user, "approvals:statistics", query=query)
+    codes = list(scope_departments(department_ids).values_list("code", flat=True))
+    if len(codes) == 1:
+        return link_for(user, "approvals:department_statistics", codes[0], query=query)
+    return link_for(user, "approvals:statistics", query=[*query.items(), *(("department", code) for code in codes)])
 
 
 def throughput(department_ids: set[int] | None, start: dt.date, end: dt.date) -> stats.Figures:
@@ -234,6 +236,12 @@ class CaseFigures:
         return stats.total(self.month_rows)
 
 
+def case_figures_key(department_ids: set[int] | None, on: dt.date) -> str:
+    """The cache key of a scope's case figures on a day (the benchmark and tests forget them through it)."""
+    scope = "city" if department_ids is None else ",".join(str(pk) for pk in sorted(department_ids))
+    return f"dashboards:cases:{on.isoformat()}:{scope}"
+
+
 def case_figures(department_ids: set[int] | None, on: dt.date) -> CaseFigures:
     """Read once per scope and day, then kept for ``DASHBOARD_CASE_FIGURES_SECONDS`` (default 300).
 
@@ -241,8 +249,7 @@ def case_figures(department_ids: set[int] | None, on: dt.date) -> CaseFigures:
     command centre refreshing every minute need not sum them again each time; 0 turns the keeping off.
     """
     seconds = settings.DASHBOARD_CASE_FIGURES_SECONDS
-    scope = "city" if department_ids is None else ",".join(str(pk) for pk in sorted(department_ids))
-    key = f"dashboards:cases:{on.isoformat()}:{scope}"
+    key = case_figures_key(department_ids, on)
     if seconds:
         kept = cache.get(key)
         if kept is not None:
@@ -257,11 +264,11 @@ def case_figures(department_ids: set[int] | None, on: dt.date) -> CaseFigures:
     return result
 
 
-def throughput_section(department_ids: set[int] | None, on: dt.date, cases: CaseFigures) -> Section:
+def throughput_section(department_ids: set[int] | None, on: dt.date, cases: CaseFigures, user) -> Section:
     first = month_start(on)
     day, month = cases.day, cases.month
-    day_url = _stats_url(department_ids, on, on)
-    month_url = _stats_url(department_ids, first, on)
+    day_url = _stats_url(department_ids, on, on, user)
+    month_url = _stats_url(department_ids, first, on, user)
     return Section(
         _("Cases today and this month"),
         [
@@ -333,82 +340,120 @@ def tasks_section(department_ids: set[int] | None, on: dt.date, scope: str) -> S
     )
 
 
-def city_sections(on: dt.date) -> list[Section]:
-    """Complaints, ratings, credit and assessment: city-wide counts from those apps' contracted selectors."""
+# Who may open each other app's list: that app's own predicate (complaints, credit and assessment keep their lists to
+# supervisors and administrators, ``org.roles.is_supervisor``; approvals its statistics to ``may_read_statistics``).
+TARGET_ACCESS: dict[str, Callable[[object], bool]] = {
+    "approvals:statistics": stats.may_read_statistics,
+    "approvals:department_statistics": stats.may_read_statistics,
+    "complaints:work_list": is_supervisor,
+    "complaints:rectification_list": is_supervisor,
+    "credit:pending_list": is_supervisor,
+    "credit:objection_list": is_supervisor,
+    "assessment:appeal_list": is_supervisor,
+    "approvals:card_review": is_supervisor,
+}
+
+
+def may_open(user, name: str) -> bool:
+    return bool(user is not None and user.is_authenticated and TARGET_ACCESS[name](user))
+
+
+def link_for(user, name: str, *args, query: dict | list | None = None) -> str | None:
+    """A link to another app's page for ``user``: None when the page does not exist or ``user`` may not open it
+    (a leader sees the command centre, but not the complaint, credit and assessment lists)."""
+    if not may_open(user, name):
+        return None
+    return url_or_none(name, *args, query=query)
+
+
+def city_sections(on: dt.date, user) -> list[Section]:
+    """Complaints, ratings, credit and assessment: city-wide counts from those apps' contracted selectors; each
+    figure opens that app's list filtered to exactly what it counts (``state=...``)."""
     complaints = complaints_selectors.dashboard_counts(on)
     credit = credit_selectors.dashboard_counts(on)
     appeals = assessment_selectors.dashboard_counts(on)
+
+    def figure(key: str, label, value: int, target: str, state: str | None = None, tone: str = "") -> Figure:
+        url = link_for(user, target, query={"state": state} if state else None)
+        return Figure(key, label, value, url, _tone(value, tone))
+
     return [
         Section(
             _("Complaints and ratings"),
             [
-                Figure(
+                figure(
                     "complaints_awaiting",
                     _("Complaints awaiting acceptance"),
                     complaints["awaiting_acceptance"],
-                    url_or_none("complaints:work_list", query={"status": "submitted"}),
-                    _tone(complaints["awaiting_acceptance"], "warning"),
+                    "complaints:work_list",
+                    "awaiting",
+                    "warning",
                 ),
-                Figure(
-                    "complaints_open", _("Complaints open"), complaints["open"], url_or_none("complaints:work_list")
-                ),
-                Figure(
+                figure("complaints_open", _("Complaints open"), complaints["open"], "complaints:work_list", "open"),
+                figure(
                     "complaints_overdue",
                     _("Complaints overdue"),
                     complaints["overdue"],
-                    url_or_none("complaints:work_list", query={"light": "red"}),
-                    _tone(complaints["overdue"], "danger"),
+                    "complaints:work_list",
+                    "overdue",
+                    "danger",
                 ),
-                Figure(
+                figure(
                     "rectifications_open",
                     _("Bad ratings under rectification"),
                     complaints["rectifications_open"],
-                    url_or_none("complaints:rectification_list"),
+                    "complaints:rectification_list",
+                    "open",
                 ),
-                Figure(
+                figure(
                     "rectifications_overdue",
                     _("Rectifications overdue"),
                     complaints["rectifications_overdue"],
-                    url_or_none("complaints:rectification_list"),
-                    _tone(complaints["rectifications_overdue"], "danger"),
+                    "complaints:rectification_list",
+                    "overdue",
+                    "danger",
                 ),
             ],
         ),
         Section(
             _("Credit and assessment"),
             [
-                Figure(
+                figure(
                     "credit_pending",
                     _("Credit entries awaiting confirmation"),
                     credit["pending"],
-                    url_or_none("credit:pending_list"),
-                    _tone(credit["pending"], "warning"),
+                    "credit:pending_list",
+                    tone="warning",
                 ),
-                Figure(
+                figure(
                     "objections_open",
                     _("Credit objections open"),
                     credit["objections_open"],
-                    url_or_none("credit:objection_list"),
+                    "credit:objection_list",
+                    "open",
                 ),
-                Figure(
+                figure(
                     "objections_overdue",
                     _("Credit objections overdue"),
                     credit["objections_overdue"],
-                    url_or_none("credit:objection_list"),
-                    _tone(credit["objections_overdue"], "danger"),
+                    "credit:objection_list",
+                    "overdue",
+                    "danger",
                 ),
-                Figure(
+                figure(
                     "appeals_open",
                     _("Assessment appeals open"),
                     appeals["appeals_open"],
-                    url_or_none("assessment:period_list"),
+                    "assessment:appeal_list",
+                    "open",
                 ),
-                Figure(
+                figure(
                     "appeals_due",
                     _("Assessment appeals due today"),
                     appeals["appeals_due"],
-                    url_or_none("assessment:period_list"),
-                    _tone(appeals["appeals_due"], "danger"),
+                    "assessment:appeal_list",
+                    "due",
+                    "danger",
                 ),
             ],
         ),
@@ -416,18 +461,19 @@ def city_sections(on: dt.date) -> list[Section]:
 
 
 def sections(
-    department_ids: set[int] | None, on: dt.date, scope: str, cases: CaseFigures | None = None
+    department_ids: set[int] | None, on: dt.date, scope: str, cases: CaseFigures | None = None, *, user
 ) -> list[Section]:
+    """The figures of a scope as ``user`` sees them: links only to the pages ``user`` may open."""
     if cases is None:
         cases = case_figures(department_ids, on)
     result = [
         clock_section(department_ids, on, scope),
-        throughput_section(department_ids, on, cases),
+        throughput_section(department_ids, on, cases, user),
         warnings_section(department_ids, on, scope),
         tasks_section(department_ids, on, scope),
     ]
     if department_ids is None:
-        result.extend(city_sections(on))
+        result.extend(city_sections(on, user))
     return result
 
 
@@ -439,17 +485,7 @@ def flat(sections_: list[Section]) -> dict[str, Figure]:
 
 
 def trend(department_ids: set[int] | None, on: dt.date) -> list[stats.Figures]:
-    """Twelve months up to ``on``'s month from the monthly rows; a scope of several departments is summed."""
-    start = trend_start(on)
-    if department_ids is None:
-        return stats.monthly_trend(None, start, on)
-    months: list[stats.Figures] | None = None
-    for department in scope_departments(department_ids):
-        rows = stats.monthly_trend(department, start, on)
-        if months is None:
-            months = rows
-            continue
-        for total_row, row in zip(months, rows, strict=True):
-            for name in stats.COUNT_FIELDS:
-                setattr(total_row, name, getattr(total_row, name) + getattr(row, name))
-    return months or stats.monthly_trend(None, start, start - dt.timedelta(days=1))
+    """Twelve months up to ``on``'s month from the monthly rows; a scope of several departments is summed in the
+    same grouped query (the count of queries does not grow with the departments)."""
+    departments = None if department_ids is None else scope_departments(department_ids)
+    return stats.monthly_trend(None, trend_start(on), on, departments=departments)

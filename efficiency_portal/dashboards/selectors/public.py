@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 import assessment.selectors as assessment_selectors
 import complaints.selectors as complaints_selectors
@@ -96,14 +97,33 @@ def commitments(department: Department) -> list[dict]:
     ]
 
 
+def months_chart(rows: list[MonthRow]) -> dict:
+    """The chart's data (drawn by static/approvals/charts.js): finished cases as bars, on-time rate and satisfaction
+    (both 0-100) as lines."""
+
+    def rate(value: Decimal | None) -> float | None:
+        return float(value) if value is not None else None
+
+    return {
+        "labels": [row.label for row in rows],
+        "series": [
+            {"label": str(_("Finished")), "axis": "count", "data": [row.finished for row in rows]},
+            {"label": str(_("On-time rate (%)")), "axis": "rate", "data": [rate(r.on_time_rate) for r in rows]},
+            {"label": str(_("Satisfaction (0-100)")), "axis": "rate", "data": [rate(r.satisfaction) for r in rows]},
+        ],
+    }
+
+
 def department_page(department: Department, on: dt.date) -> dict:
     year_start = on.replace(month=1, day=1)
     items = list(catalogue.search_items("", department=department)[:MAX_ITEMS])
+    months = monthly_rows(department, on)
     return {
         "department": department,
         "on": on,
         "items": [{"code": item.code, "name": item.name} for item in items],
-        "months": monthly_rows(department, on),
+        "months": months,
+        "chart": months_chart(months),
         "complaints": complaints_selectors.public_counts(year_start, on, department_id=department.pk),
         "results": department_results(department),
         "commitments": commitments(department),
@@ -116,6 +136,7 @@ def city_commitments() -> list[dict]:
     return [
         {
             "title": task.title,
+            "description": task.description,
             "lead_department": task.lead_department.name,
             "lead_code": task.lead_department.code,
             "status": task.get_status_display(),
