@@ -221,25 +221,24 @@ class ComplaintsUpheld(Provider):
     code = "complaints_upheld"
     label = gettext_lazy("Complaints upheld")
     module = "complaints.selectors"
-    function = "upheld_counts"
+    function = "upheld_findings"
 
     def compute(self, period: Period, indicator: Indicator, population: Population) -> dict[int, Value]:
         selectors = importlib.import_module(self.module)
         by = "staff" if population.kind == SubjectKind.STAFF else "department"
-        counts = selectors.upheld_counts(period.start, period.end, by=by)
+        # Every upheld finding of the period in one query, grouped by the person or department at fault.
+        findings = selectors.upheld_findings(period.start, period.end, by=by)
         wanted = set(population.ids)
         values: dict[int, Value] = {}
-        for subject_id, count in counts.items():
-            if subject_id not in wanted or not count:
+        for subject_id, rows in findings.items():
+            if subject_id not in wanted or not rows:
                 continue
-            # Upheld complaints are rare; one query per person who has any keeps the links exact.
-            rows = selectors.upheld_between(period.start, period.end, **{by: subject_id})
-            facts = [fact(str(row), _url(row)) for row in rows]
+            facts = [fact(str(row), _url(row)) for row in rows[:MAX_LINKS]]
             text = _("%(count)s complaint(s) upheld, %(per)s points off each") % {
-                "count": count,
+                "count": len(rows),
                 "per": indicator.per_unit,
             }
-            values[subject_id] = _count_value(count, indicator.per_unit, text, facts)
+            values[subject_id] = _count_value(len(rows), indicator.per_unit, text, facts)
         return values
 
     def missing(self, indicator: Indicator) -> Value:
@@ -335,8 +334,12 @@ class CreditScore(Provider):
             return links
         for entry in entries:
             subject_id = getattr(entry, attribute, None)
-            if subject_id is not None:
-                links.setdefault(subject_id, []).append(fact(str(entry), _url(entry)))
+            if subject_id is None:
+                continue
+            bucket = links.setdefault(subject_id, [])
+            # The score is read as of the period's end; the entries behind it are linked, the first MAX_LINKS.
+            if len(bucket) < MAX_LINKS:
+                bucket.append(fact(str(entry), _url(entry)))
         return links
 
     def missing(self, indicator: Indicator) -> Value:

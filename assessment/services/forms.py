@@ -93,7 +93,7 @@ def submit_form(
     now = at or timezone.now()
     if getattr(getattr(user, "staff", None), "pk", None) != form.evaluator_id:
         raise PermissionDenied
-    period = form.period
+    period = Period.objects.get(pk=form.period_id)
     if not form_open(period, now):
         raise ValidationError(_("This form is closed."))
     entries = {entry.subject_id: entry for entry in form.entries.all()}
@@ -120,6 +120,10 @@ def submit_form(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        # Locked and read again: a period published meanwhile takes no more scores.
+        period = Period.objects.select_for_update().get(pk=form.period_id)
+        if not form_open(period, now):
+            raise ValidationError(_("This form is closed."))
         for subject_id, value in parsed.items():
             EvaluationEntry.objects.filter(pk=entries[subject_id].pk).update(score=value, unknown=value is None)
         EvaluationForm.objects.filter(pk=form.pk).update(status=FormStatus.SUBMITTED, submitted_at=now)

@@ -8,7 +8,7 @@ import math
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
-from assessment.models import AdjustmentRule, Grade, Scheme
+from assessment.models import AdjustmentRule, Grade, PeriodKind, Scheme, SubjectKind
 from assessment.models.schemes import GRADE_ORDER, max_quota, worse_grade
 
 CENT = Decimal("0.01")
@@ -99,9 +99,12 @@ def apply_quota(
     return kept, lost
 
 
-def bonus(scheme: Scheme, total: Decimal) -> Decimal | None:
-    """Monthly bonus: the base plus (points − baseline) × yuan per point, the change capped both ways, never < 0."""
-    if not scheme.bonus_enabled:
+def bonus(scheme: Scheme, total: Decimal, *, period_kind: str) -> Decimal | None:
+    """Monthly bonus: the base plus (points − baseline) × yuan per point, the change capped both ways, never < 0.
+
+    Paid to people for a month: none for quarterly or annual periods (their months were paid already), none for a
+    department scheme."""
+    if not scheme.bonus_enabled or scheme.subject_kind != SubjectKind.STAFF or period_kind != PeriodKind.MONTH:
         return None
     change = (total - scheme.bonus_baseline) * scheme.bonus_per_point
     change = min(change, scheme.bonus_add_cap) if change > 0 else max(change, -scheme.bonus_deduct_cap)

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import CharField, F, Value
+from django.db.models import CharField, F, Q, Value
 from django.db.models.functions import Cast, Concat
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from assessment.models import Appeal, AppealStatus, Grade, Period, PeriodStatus, Result, SubjectKind
+from assessment.models.schemes import max_quota
 from efficiency_portal.audit import services as audit
 from efficiency_portal.notifications.services import enqueue_from_queryset, notify
 from efficiency_portal.supervision import services as clocks
@@ -52,15 +55,18 @@ def publish_period(period: Period, *, actor, at: dt.datetime | None = None) -> P
             raise stale()
         record_event(current, "published", actor=actor, from_value=PeriodStatus.COMPUTED, to_value="published", at=now)
         rows, recipient = _recipients(current)
+        # Messages are stored as text: in the portal's language, whatever the language of the supervisor.
+        with translation.override(settings.LANGUAGE_CODE):
+            title = _("Your assessment result of %(period)s") % {"period": current.name}
+            body = _("Your result is published. You may appeal until %(until)s.") % {
+                "until": timezone.localtime(appeal_until).strftime("%Y-%m-%d %H:%M")
+            }
         enqueue_from_queryset(
             rows.values(
                 recipient_id=recipient,
                 kind=Value("assessment_published"),
-                title=Value(_("Your assessment result of %(period)s") % {"period": current.name}),
-                body=Value(
-                    _("Your result is published. You may appeal until %(until)s.")
-                    % {"until": timezone.localtime(appeal_until).strftime("%Y-%m-%d %H:%M")}
-                ),
+                title=Value(title),
+                body=Value(body),
                 link=Concat(
                     Value("/assessment/results/"), Cast("id", CharField()), Value("/"), output_field=CharField()
                 ),
@@ -73,16 +79,41 @@ def publish_period(period: Period, *, actor, at: dt.datetime | None = None) -> P
     return current
 
 
+def excellent_places(period: Period) -> tuple[int, int]:
+    """(results graded excellent now, after adjustments; the places the hard maximum allows in the period)."""
+    rows = Result.objects.filter(period=period)
+    taken = rows.filter(
+        Q(adjusted_grade=Grade.EXCELLENT) | Q(adjusted_grade="", proposed_grade=Grade.EXCELLENT)
+    ).count()
+    population = rows.count()
+    return taken, math.floor(Decimal(population) * max_quota() / Decimal(100))
+
+
 def adjust_grade(result: Result, *, grade: str, reason: str, actor) -> Result:
-    """A supervisor sets a grade other than the proposed one; the reason is required and logged."""
+    """A supervisor sets a grade other than the proposed one; the reason is required and logged. Raising someone
+    to excellent is refused when the period's excellent grades would exceed the hard maximum (25 %)."""
     reason = require_reason(reason)
     if grade not in Grade.values:
         raise ValidationError({"grade": _("Choose one of the grades.")})
     with transaction.atomic():
+        # The period row serialises adjustments of one period, so two of them cannot both take the last place.
+        period = Period.objects.select_for_update().get(pk=result.period_id)
         current = Result.objects.select_for_update().select_related("period").get(pk=result.pk)
-        if current.period.status == PeriodStatus.OPEN:
+        if period.status == PeriodStatus.OPEN:
             raise ValidationError(_("Run the period before adjusting grades."))
         old = current.grade
+        if grade == Grade.EXCELLENT and old != Grade.EXCELLENT:
+            taken, places = excellent_places(period)
+            if taken + 1 > places:
+                raise ValidationError(
+                    {
+                        "grade": _(
+                            "Excellent cannot be given: %(taken)s of the period's assessed are excellent already and "
+                            "the hard maximum of %(max)s%% allows %(places)s. Lower someone else's grade first."
+                        )
+                        % {"taken": taken, "max": max_quota(), "places": places}
+                    }
+                )
         Result.objects.filter(pk=current.pk).update(
             adjusted_grade=grade, adjusted_reason=reason, adjusted_by=actor, adjusted_at=timezone.now()
         )
@@ -116,10 +147,20 @@ def file_appeal(result: Result, *, user, reason: str, at: dt.datetime | None = N
         if result.appeals.filter(status=AppealStatus.OPEN).exists():
             raise ValidationError(_("An appeal of this result is awaiting its decision already."))
         appeal = Appeal.objects.create(result=result, filed_by=user, reason=reason, filed_at=now)
+        with translation.override(settings.LANGUAGE_CODE):
+            clock_title = _("Assessment appeal: %(name)s, %(period)s") % {
+                "name": result.subject_name,
+                "period": period.name,
+            }
+            title = _("Assessment appeal to decide")
+            body = _("%(name)s appealed the result of %(period)s.") % {
+                "name": result.subject_name,
+                "period": period.name,
+            }
         clocks.open_deadline(
             appeal,
             kind=APPEAL_KIND,
-            title=_("Assessment appeal: %(name)s, %(period)s") % {"name": result.subject_name, "period": period.name},
+            title=clock_title,
             department=result.department,
             responsible=period.published_by,
             started_at=now,
@@ -132,9 +173,8 @@ def file_appeal(result: Result, *, user, reason: str, at: dt.datetime | None = N
         notify(
             period.published_by,
             kind="assessment_appeal",
-            title=_("Assessment appeal to decide"),
-            body=_("%(name)s appealed the result of %(period)s.")
-            % {"name": result.subject_name, "period": period.name},
+            title=title,
+            body=body,
             link=result.get_absolute_url(),
             dedupe_key=f"assessment-appeal-{appeal.pk}",
         )
@@ -157,7 +197,9 @@ def decide_appeal(appeal: Appeal, *, actor, upheld: bool, decision: str, grade: 
         appeal.refresh_from_db()
         result = appeal.result
         if upheld and grade and grade != result.grade:
-            adjust_grade(result, grade=grade, reason=_("Appeal upheld: %(d)s") % {"d": decision}, actor=actor)
+            with translation.override(settings.LANGUAGE_CODE):
+                why = _("Appeal upheld: %(d)s") % {"d": decision}
+            adjust_grade(result, grade=grade, reason=why, actor=actor)
         record_event(
             result.period,
             "appeal_decided",
@@ -173,10 +215,12 @@ def decide_appeal(appeal: Appeal, *, actor, upheld: bool, decision: str, grade: 
         deadline = Deadline.objects.filter(object_id=appeal.pk, kind=APPEAL_KIND).first()
         if deadline is not None and deadline.status != "finished":
             clocks.finish_deadline(deadline, actor, at=now)
+        with translation.override(settings.LANGUAGE_CODE):
+            title = _("Your assessment appeal was decided")
         notify(
             appeal.filed_by,
             kind="assessment_appeal_decided",
-            title=_("Your assessment appeal was decided"),
+            title=title,
             body=decision,
             link=result.get_absolute_url(),
             dedupe_key=f"assessment-appeal-decided-{appeal.pk}",

@@ -16,12 +16,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Avg, Count, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from assessment import providers
 from assessment.models import (
     AdjustmentEntry,
+    AssessmentEvent,
     EvaluationEntry,
     FormStatus,
     Grade,
@@ -253,7 +254,7 @@ def _grade(period: Period, drafts: dict[int, Draft], now: dt.datetime) -> dict[i
             proposed_grade=proposed,
             notes=list(draft.notes),
             flagged=draft.flagged,
-            bonus=grading.bonus(scheme, totals[subject_id]),
+            bonus=grading.bonus(scheme, totals[subject_id], period_kind=period.kind),
             computed_at=now,
         )
     _kept, lost = grading.apply_quota(candidates, len(drafts), scheme.excellent_quota)
@@ -323,76 +324,97 @@ def run_in_background(period_id: int, *, actor=None) -> Run | None:
 
 
 def run_period(period: Period, *, actor=None) -> Run:
-    """Compute every result of ``period``; refused once it is published."""
+    """Compute every result of ``period``; refused once it is published.
+
+    The explanations (raw values in words, fact labels, notes) are stored as text, so they are written in the
+    portal's default language whatever the language of whoever starts the run. Results of subjects no longer
+    assessed (deactivated since the last run, a department turned into a window) are deleted in the same
+    transaction, adjusted grades included; their events stay in the period's history, detached from the result."""
     started = timezone.now()
     with transaction.atomic():
         period = Period.objects.select_for_update().select_related("scheme").get(pk=period.pk)
         if period.status == PeriodStatus.PUBLISHED:
             raise ValidationError(_("This period is published; its results can no longer be re-run."))
         check_scheme(period.scheme)
-        population, where = population_of(period)
-        drafts = {sid: Draft(sid, department_id, staff_id) for sid, (department_id, staff_id) in where.items()}
-        _add_indicator_lines(period, drafts, population)
-        _add_adjustment_lines(period, drafts)
-        _apply_vetoes(period, drafts)
-        _apply_blocks(period, drafts)
-        before = {
-            row[0]: (row[1], row[2])
-            for row in Result.objects.filter(period=period).values_list("subject_id", "total", "proposed_grade")
-        }
-        results = _grade(period, drafts, started)
-        saved = Result.objects.bulk_create(
-            list(results.values()),
-            update_conflicts=True,
-            unique_fields=["period", "subject_id"],
-            update_fields=[
-                "staff",
-                "department",
-                "total",
-                "rank",
-                "computed_grade",
-                "proposed_grade",
-                "notes",
-                "flagged",
-                "bonus",
-                "computed_at",
-            ],
-            batch_size=LINE_BATCH,
-        )
-        ids = {result.subject_id: result.pk for result in saved}
-        if any(pk is None for pk in ids.values()):
-            ids = dict(Result.objects.filter(period=period).values_list("subject_id", "id"))
-        ScoreLine.objects.filter(result_id__in=Result.objects.filter(period=period).values("id"))._raw_delete(
-            ScoreLine.objects.db
-        )
-        lines: list[ScoreLine] = []
-        for subject_id, draft in drafts.items():
-            for line in draft.lines:
-                line.result_id = ids[subject_id]
-                lines.append(line)
-        ScoreLine.objects.bulk_create(lines, batch_size=LINE_BATCH)
-        changed = sum(1 for sid, result in results.items() if before.get(sid) != (result.total, result.proposed_grade))
-        number = (period.runs.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-        old_status = period.status
-        Period.objects.filter(pk=period.pk, status=old_status).update(status=PeriodStatus.COMPUTED)
-        finished = timezone.now()
-        Period.objects.filter(pk=period.pk).update(run_state=RunState.DONE, run_finished_at=finished, run_message="")
-        run = Run.objects.create(
-            period=period,
-            number=number,
-            started_at=started,
-            finished_at=finished,
-            actor=actor if getattr(actor, "is_authenticated", False) else None,
-            subjects=len(results),
-            lines=len(lines),
-            changed=changed,
-        )
-        record_event(
-            period,
-            "run",
-            actor=actor,
-            from_value=old_status,
-            to_value=PeriodStatus.COMPUTED,
-            reason=_("Run %(n)s: %(s)s assessed, %(c)s changed") % {"n": number, "s": len(results), "c": changed},
-        )
+        with translation.override(settings.LANGUAGE_CODE):
+            return _compute(period, actor=actor, started=started)
+
+
+def _compute(period: Period, *, actor, started: dt.datetime) -> Run:
+    population, where = population_of(period)
+    drafts = {sid: Draft(sid, department_id, staff_id) for sid, (department_id, staff_id) in where.items()}
+    _add_indicator_lines(period, drafts, population)
+    _add_adjustment_lines(period, drafts)
+    _apply_vetoes(period, drafts)
+    _apply_blocks(period, drafts)
+    before = {
+        row[0]: (row[1], row[2], row[3])
+        for row in Result.objects.filter(period=period).values_list("subject_id", "total", "proposed_grade", "id")
+    }
+    results = _grade(period, drafts, started)
+    saved = Result.objects.bulk_create(
+        list(results.values()),
+        update_conflicts=True,
+        unique_fields=["period", "subject_id"],
+        update_fields=[
+            "staff",
+            "department",
+            "total",
+            "rank",
+            "computed_grade",
+            "proposed_grade",
+            "notes",
+            "flagged",
+            "bonus",
+            "computed_at",
+        ],
+        batch_size=LINE_BATCH,
+    )
+    ids = {result.subject_id: result.pk for result in saved}
+    if any(pk is None for pk in ids.values()):
+        ids = dict(Result.objects.filter(period=period).values_list("subject_id", "id"))
+    ScoreLine.objects.filter(result_id__in=Result.objects.filter(period=period).values("id"))._raw_delete(
+        ScoreLine.objects.db
+    )
+    removed = _remove_results_no_longer_assessed(period, [row[2] for sid, row in before.items() if sid not in drafts])
+    lines: list[ScoreLine] = []
+    for subject_id, draft in drafts.items():
+        for line in draft.lines:
+            line.result_id = ids[subject_id]
+            lines.append(line)
+    ScoreLine.objects.bulk_create(lines, batch_size=LINE_BATCH)
+    changed = removed + sum(
+        1
+        for sid, result in results.items()
+        if before.get(sid, (None, None))[:2] != (result.total, result.proposed_grade)
+    )
+    number = (period.runs.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    old_status = period.status
+    Period.objects.filter(pk=period.pk, status=old_status).update(status=PeriodStatus.COMPUTED)
+    finished = timezone.now()
+    Period.objects.filter(pk=period.pk).update(run_state=RunState.DONE, run_finished_at=finished, run_message="")
+    run = Run.objects.create(
+        period=period,
+        number=number,
+        started_at=started,
+        finished_at=finished,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        subjects=len(results),
+        lines=len(lines),
+        changed=changed,
+    )
+    reason = _("Run %(n)s: %(s)s assessed, %(c)s changed") % {"n": number, "s": len(results), "c": changed}
+    if removed:
+        reason += " · " + _("%(r)s result(s) of people or departments no longer assessed removed") % {"r": removed}
+    record_event(period, "run", actor=actor, from_value=old_status, to_value=PeriodStatus.COMPUTED, reason=reason)
     return run
+
+
+def _remove_results_no_longer_assessed(period: Period, result_ids: list[int]) -> int:
+    """Delete the results of subjects the run no longer assesses. A period that can be run is not published, so
+    none of them has an appeal; a grade adjustment's event is kept in the period's history, detached."""
+    if not result_ids:
+        return 0
+    AssessmentEvent.objects.filter(result_id__in=result_ids).update(result=None)
+    Result.objects.filter(pk__in=result_ids, period=period).delete()
+    return len(result_ids)

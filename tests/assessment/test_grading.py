@@ -83,6 +83,7 @@ def test_quota_above_the_hard_maximum_is_held_to_it(settings):
 
 def test_bonus_base_with_capped_changes():
     s = scheme(
+        subject_kind="staff",
         bonus_enabled=True,
         bonus_base=D("1000"),
         bonus_baseline=D("80"),
@@ -90,8 +91,18 @@ def test_bonus_base_with_capped_changes():
         bonus_add_cap=D("300"),
         bonus_deduct_cap=D("500"),
     )
-    assert grading.bonus(s, D("85")) == D("1100.00")
-    assert grading.bonus(s, D("99")) == D("1300.00")  # +380 capped at +300
-    assert grading.bonus(s, D("70")) == D("800.00")
-    assert grading.bonus(s, D("10")) == D("500.00")  # −1400 capped at −500
-    assert grading.bonus(scheme(bonus_enabled=False), D("99")) is None
+    month = {"period_kind": "month"}
+    assert grading.bonus(s, D("85"), **month) == D("1100.00")
+    assert grading.bonus(s, D("99"), **month) == D("1300.00")  # +380 capped at +300
+    assert grading.bonus(s, D("70"), **month) == D("800.00")
+    assert grading.bonus(s, D("10"), **month) == D("500.00")  # −1400 capped at −500
+    assert grading.bonus(scheme(subject_kind="staff", bonus_enabled=False), D("99"), **month) is None
+
+
+@pytest.mark.parametrize(
+    ("subject_kind", "period_kind"), [("staff", "quarter"), ("staff", "year"), ("department", "month")]
+)
+def test_the_monthly_bonus_is_paid_to_people_for_months_only(subject_kind, period_kind):
+    s = scheme(subject_kind=subject_kind, bonus_enabled=True, bonus_base=D("2000"), bonus_baseline=D("80"),
+               bonus_per_point=D("30"), bonus_add_cap=D("600"), bonus_deduct_cap=D("1000"))  # fmt: skip
+    assert grading.bonus(s, D("90"), period_kind=period_kind) is None

@@ -260,3 +260,80 @@ def test_department_scheme_reads_the_daily_figures(world):
     assert result.total == D("72.00")  # + neutral 60 × 20%
     period.refresh_from_db()
     assert period.status == PeriodStatus.COMPUTED
+
+
+def test_a_rerun_removes_the_results_of_people_no_longer_assessed(world):
+    from assessment.models import AssessmentEvent
+
+    period, supervisor, carol = world["period"], world["supervisor"], world["carol"]
+    runs.run_period(period, actor=supervisor)
+    carols = result_of(period, carol)
+    publishing.adjust_grade(carols, grade=Grade.PASS, reason="复核后调整等次", actor=supervisor)
+    carol.is_active = False
+    carol.save()
+    run = runs.run_period(period, actor=supervisor)
+    assert not Result.objects.filter(period=period, subject_id=carol.pk).exists()
+    assert not ScoreLine.objects.filter(result_id=carols.pk).exists()
+    assert run.subjects == 4 and run.changed >= 1
+    # Everyone left still adds up, and the ranks count only those assessed.
+    remaining = Result.objects.filter(period=period).prefetch_related("lines")
+    assert remaining.count() == 4
+    for result in remaining:
+        assert sum(line.points for line in result.lines.all()) == result.total
+    assert sorted(r.rank for r in remaining) == sorted(grading_ranks(remaining))
+    # The adjustment's event stays in the period's history, detached; the run says what it removed.
+    adjusted = AssessmentEvent.objects.get(period=period, action="grade_adjusted")
+    assert adjusted.result_id is None and adjusted.reason == "复核后调整等次"
+    assert "1 result(s) of people or departments no longer assessed removed" in (
+        AssessmentEvent.objects.filter(period=period, action="run").latest("id").reason
+    )
+    # Publishing tells only those assessed.
+    from efficiency_portal.notifications.models import Notification
+
+    publishing.publish_period(period, actor=supervisor)
+    assert not Notification.objects.filter(recipient=carol.user).exists()
+    assert Notification.objects.filter(kind="assessment_published").count() == 4
+
+
+def grading_ranks(results) -> list[int]:
+    from assessment.services import grading
+
+    return list(grading.ranks({r.subject_id: r.total for r in results}).values())
+
+
+def test_explanations_are_written_in_the_default_language_whoever_runs(world, settings):
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "zh-hans"
+    veto = make_veto_rule(world["scheme"], cap_grade=Grade.PASS)
+    forms.record_veto(world["period"], rule=veto, subject_id=world["alice"].pk, reason="严重违反工作纪律", actor=None)
+    with translation.override("en"):  # a supervisor reading the English pages starts the run
+        runs.run_period(world["period"], actor=world["supervisor"])
+        carol = lines(result_of(world["period"], world["carol"]))
+        alice = result_of(world["period"], world["alice"])
+    with translation.override("zh-hans"):
+        expected_case = translation.gettext("No case finished in the period: full marks")
+        expected_card = translation.gettext("No red card in the period")
+        veto_note = translation.gettext("Veto (一票否决) “%(name)s”: %(reason)s")
+    assert expected_case != "No case finished in the period: full marks"  # the catalogue translates it
+    assert carol["按时办结率"].raw_text == expected_case
+    assert carol["红牌"].raw_text == expected_card
+    assert alice.notes == [veto_note % {"name": veto.name, "reason": "严重违反工作纪律"}]
+    # The language of the request is left as it was.
+    with translation.override("en"):
+        assert translation.get_language() == "en"
+
+
+def test_a_quota_of_exactly_the_hard_maximum_runs_and_a_hair_above_is_refused(world):
+    for _ in range(3):
+        StaffFactory(department=world["dept"])
+    # 8 assessed × 25 % = 2 places.
+    world["scheme"].excellent_quota = D("25")
+    world["scheme"].save()
+    run = runs.run_period(world["period"])
+    assert run.subjects == 8
+    world["scheme"].excellent_quota = D("25.01")
+    world["scheme"].save()
+    with pytest.raises(ValidationError, match="between 0 and 25"):
+        runs.run_period(world["period"])
+    assert world["period"].runs.count() == 1

@@ -75,3 +75,25 @@ def test_bonus_is_paid_from_the_total(setup):
     runs.run_period(period)
     # No case: 100 points → 2000 + min(20 × 30, 600) = 2600.
     assert Result.objects.get(subject_id=alice.pk).bonus == D("2600.00")
+
+
+def test_bonus_is_paid_for_monthly_periods_of_staff_schemes_only(setup):
+    dept, _other, alice, _bob, _supervisor, scheme = setup
+    bonus = {"bonus_enabled": True, "bonus_base": D("2000"), "bonus_baseline": D("80"), "bonus_per_point": D("30"),
+             "bonus_add_cap": D("600"), "bonus_deduct_cap": D("1000")}  # fmt: skip
+    for field, value in bonus.items():
+        setattr(scheme, field, value)
+    scheme.save()
+    quarter = make_period(scheme, kind=PeriodKind.QUARTER, start=dt.date(2026, 1, 1), end=dt.date(2026, 3, 31))
+    year = make_period(scheme, kind=PeriodKind.YEAR, start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31))
+    for period in (quarter, year):
+        runs.run_period(period)
+        assert Result.objects.get(period=period, subject_id=alice.pk).total == D("100.00")
+        assert not Result.objects.filter(period=period, bonus__isnull=False).exists()
+    # A department scheme pays none, even with the bonus switched on directly in the database.
+    departments = make_scheme("department", indicators=[("按时", IndicatorKind.COMPUTED, "on_time_rate", 100)])
+    type(departments).objects.filter(pk=departments.pk).update(**bonus)
+    month = make_period(departments)
+    runs.run_period(month)
+    assert Result.objects.filter(period=month, subject_id=dept.pk).exists()
+    assert not Result.objects.filter(period=month, bonus__isnull=False).exists()
