@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from efficiency_portal.org.models import Role
@@ -24,6 +25,9 @@ class NavItem:
     label: str | Promise
     url_name: str
     audience: tuple[str, ...]
+    # Dotted path of a predicate ``(user) -> bool`` the page itself applies, for links that a role alone does not
+    # decide; imported when used, so that this module imports no app above it.
+    check: str = ""
 
 
 @dataclass(frozen=True)
@@ -88,7 +92,7 @@ NAVIGATION: tuple[NavGroup, ...] = (
             NavItem(_("Credit objections"), "credit:objection_list", (Role.SUPERVISOR,)),
             NavItem(_("Credit blacklist"), "credit:blacklist", SUPERVISING),
             NavItem(_("Assessment periods"), "assessment:period_list", (Role.SUPERVISOR, Role.ADMINISTRATOR)),
-            NavItem(_("Assessment rankings"), "assessment:rankings", SUPERVISING),
+            NavItem(_("Assessment rankings"), "assessment:rankings", SUPERVISING, "assessment.selectors.may_rank"),
             NavItem(_("Audit log"), "audit:event_list", (Role.SUPERVISOR, Role.ADMINISTRATOR)),
         ),
     ),
@@ -124,6 +128,8 @@ def visible_items(user) -> list[dict]:
         items = []
         for item in group.items:
             if audiences.isdisjoint(item.audience):
+                continue
+            if item.check and not import_string(item.check)(user):
                 continue
             try:
                 url = reverse(item.url_name)
