@@ -236,18 +236,44 @@ def test_weights_not_summing_to_100_and_quota_over_the_maximum_are_refused(clien
     [("supervisor", 200, {"张三", "李四"}), ("head_x", 200, {"张三"}), ("leader", 200, {"李四"}), ("alice", 403, None)],
 )
 def test_rankings_within_ones_own_scope(client, world, who, status, sees):
+    import io
+
+    from openpyxl import load_workbook
+
+    scheme = world["scheme"]
+    scheme.bonus_enabled, scheme.bonus_base, scheme.bonus_per_point = True, D("2000"), D("30")
+    scheme.bonus_add_cap, scheme.bonus_deduct_cap = D("600"), D("1000")
+    scheme.save()
     published(world)
     user = world[who] if who == "supervisor" else world[who].user
     client.force_login(user)
     response = client.get(reverse("assessment:rankings"))
     assert response.status_code == status
-    if sees is not None:
-        names = {r.subject_name for r in response.context["rows"]}
-        assert sees <= names
-        if who != "supervisor":
-            assert not ({"张三", "李四"} - sees) & names
-        export = client.get(reverse("assessment:rankings_export"), {"period": world["period"].pk})
-        assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd.openxml")
+    if sees is None:
+        assert client.get(reverse("assessment:rankings_export"), {"period": world["period"].pk}).status_code == 403
+        return
+    names = {r.subject_name for r in response.context["rows"]}
+    assert sees <= names
+    if who != "supervisor":
+        assert not ({"张三", "李四"} - sees) & names
+    export = client.get(reverse("assessment:rankings_export"), {"period": world["period"].pk})
+    assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd.openxml")
+    rows = list(load_workbook(io.BytesIO(b"".join(export.streaming_content))).active.iter_rows(values_only=True))
+    assert rows[0] == ("Rank", "Assessed", "Department", "Points", "Grade", "Bonus (yuan)")
+    # The same people as on the page, in rank order, with their points.
+    assert {row[1] for row in rows[1:]} == names
+    assert [row[0] for row in rows[1:]] == sorted(row[0] for row in rows[1:])
+    by_name = {r.subject_name: r for r in Result.objects.filter(period=world["period"])}
+    assert all(D(str(row[3])) == by_name[row[1]].total for row in rows[1:])
+    # Bonuses: every one for supervisors; a head or leader sees their own only (the leader's own row is not in scope).
+    bonuses = {row[1]: row[5] for row in rows[1:]}
+    if who == "supervisor":
+        assert all(value not in ("", None) for value in bonuses.values())
+    else:
+        own = world[who].name
+        assert {name for name, value in bonuses.items() if value not in ("", None)} == ({own} & names)
+        if who == "head_x":
+            assert D(str(bonuses[own])) == by_name[own].bonus
 
 
 def test_period_page_query_count_does_not_grow_with_rows(client, world, django_assert_max_num_queries):
