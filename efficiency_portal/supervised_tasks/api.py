@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
@@ -18,7 +19,7 @@ from rest_framework.views import APIView
 from efficiency_portal.org.models import Department, Staff
 
 from . import selectors, services
-from .models import Task, TaskKind, TaskReport
+from .models import Task, TaskAttachment, TaskKind, TaskReport
 
 
 def _drf_error(error: DjangoValidationError) -> ValidationError:
@@ -52,13 +53,26 @@ class TaskSerializer(serializers.ModelSerializer):
         ]
 
 
+class AttachmentSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="original_name")
+    url = serializers.SerializerMethodField(help_text="Download, for those who may see the task (else 404).")
+
+    class Meta:
+        model = TaskAttachment
+        fields = ["id", "name", "content_type", "size", "url"]
+
+    def get_url(self, attachment: TaskAttachment) -> str:
+        return reverse("supervised_tasks:attachment", args=[attachment.pk])
+
+
 class ReportSerializer(serializers.ModelSerializer):
     department = serializers.CharField(source="department.name")
     author = serializers.CharField(source="author.get_full_name")
+    attachments = AttachmentSerializer(many=True, read_only=True)
 
     class Meta:
         model = TaskReport
-        fields = ["id", "department", "author", "text", "progress", "asks_close_out", "reported_at"]
+        fields = ["id", "department", "author", "text", "progress", "asks_close_out", "reported_at", "attachments"]
 
 
 class TaskDetailSerializer(TaskSerializer):
@@ -97,6 +111,11 @@ class CloseSerializer(serializers.Serializer):
 
 
 class ReturnSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+
+
+class ExtendSerializer(serializers.Serializer):
+    days = serializers.IntegerField(min_value=1, max_value=250, help_text="Working days added, once per task.")
     reason = serializers.CharField(max_length=500)
 
 
@@ -153,7 +172,7 @@ class TaskDetailApi(APIView):
         task = _visible(request, pk)
         task = (
             Task.objects.select_related("lead_department")
-            .prefetch_related("reports__department", "reports__author")
+            .prefetch_related("reports__department", "reports__author", "reports__attachments")
             .get(pk=task.pk)
         )
         return Response(TaskDetailSerializer(task).data)
@@ -218,6 +237,24 @@ class TaskReturnApi(APIView):
         data.is_valid(raise_exception=True)
         try:
             task = services.return_task(task, actor=request.user, reason=data.validated_data["reason"])
+        except DjangoValidationError as error:
+            raise _drf_error(error) from error
+        return Response(TaskSerializer(task).data)
+
+
+class TaskExtendApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=ExtendSerializer, responses=TaskSerializer, operation_id="tasks_extend")
+    def post(self, request: Request, pk: int) -> Response:
+        if not selectors.may_assign(request.user):
+            raise PermissionDenied
+        task = _visible(request, pk)
+        data = ExtendSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        try:
+            task = services.extend_task(task, actor=request.user, days=values["days"], reason=values["reason"])
         except DjangoValidationError as error:
             raise _drf_error(error) from error
         return Response(TaskSerializer(task).data)

@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/report/", api.TaskReportApi.as_view(), name="report"),
     path("<int:pk>/close/", api.TaskCloseApi.as_view(), name="close"),
     path("<int:pk>/return/", api.TaskReturnApi.as_view(), name="return"),
+    path("<int:pk>/extend/", api.TaskExtendApi.as_view(), name="extend"),
 ]

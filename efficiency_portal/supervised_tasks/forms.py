@@ -98,6 +98,16 @@ class ReturnForm(forms.Form):
         _style(self)
 
 
+class ExtendForm(forms.Form):
+    days = forms.IntegerField(label=_("Extend by (working days)"), min_value=1, max_value=250)
+    reason = forms.CharField(label=_("Why the extension is granted"), max_length=500)
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("prefix", "extend")
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
 class PublicNoteForm(forms.Form):
     note = forms.CharField(
         label=_("Progress summary for the public"),

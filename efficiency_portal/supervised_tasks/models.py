@@ -163,6 +163,7 @@ class TaskEventAction(models.TextChoices):
     RETURNED = "returned", _("Returned for more work")
     CLOSED = "closed", _("Closed out")
     PUBLIC_NOTE = "public_note", _("Public summary changed")
+    EXTENDED = "extended", _("Time limit extended")
 
 
 class TaskEvent(models.Model):

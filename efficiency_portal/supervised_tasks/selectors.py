@@ -65,6 +65,17 @@ def reporting_departments(user, task: Task) -> list[Department]:
     return result
 
 
+def may_be_extended(task: Task, deadline: Deadline | None, at: dt.datetime) -> bool:
+    """Whether the task's clock may still take its one extension (the service checks again when it is asked)."""
+    return bool(
+        task.status != TaskStatus.CLOSED
+        and deadline is not None
+        and deadline.status in ("open", "paused")
+        and deadline.extended_at is None
+        and at < deadline.due_at
+    )
+
+
 def task_detail(pk: int) -> Task:
     return (
         Task.objects.select_related("lead_department", "responsible", "created_by", "closed_by")

@@ -30,6 +30,7 @@ from efficiency_portal.notifications.services import notify
 from efficiency_portal.org.models import Department
 from efficiency_portal.supervision.models import Deadline, DeadlineStatus
 from efficiency_portal.supervision.services import (
+    extend_deadline,
     finish_deadline,
     open_deadline,
     pause_deadline,
@@ -331,6 +332,37 @@ def return_task(task: Task, *, actor, reason: str, at: dt.datetime | None = None
         _tell(
             current.responsible, current, gettext("Your supervised task was returned for more work"), f"returned:{at}"
         )
+    current.refresh_from_db()
+    return current
+
+
+def extend_task(task: Task, *, actor, days: int, reason: str, at: dt.datetime | None = None) -> Task:
+    """The supervisor extends the task's time limit once, by ``days`` working days, with a reason, before it expires.
+
+    The extension is the deadline clock's own (``supervision.services.extend_deadline``: once per clock, only before
+    expiry, lights lowered when the new due moment allows); the co-departments' running part clocks, which share the
+    limit, are extended alike. The task's due moment follows its clock; the people working on it are told.
+    """
+    at = _now(at)
+    with transaction.atomic():
+        current = Task.objects.select_for_update().get(pk=task.pk)
+        if current.status == TaskStatus.CLOSED:
+            raise ValidationError({"status": _("A task that is closed out cannot be extended.")})
+        deadline = task_deadline(current)
+        if deadline is None:
+            raise ValidationError({"status": _("This task has no clock to extend.")})
+        extended = extend_deadline(deadline, days, reason, actor, at)
+        parts = part_deadlines(current).filter(
+            status__in=[DeadlineStatus.OPEN, DeadlineStatus.PAUSED], extended_at__isnull=True, due_at__gt=at
+        )
+        for part_deadline in parts:
+            extend_deadline(part_deadline, days, reason, actor, at)
+        Task.objects.filter(pk=current.pk).update(due_at=extended.due_at)
+        _event(current, TaskEventAction.EXTENDED, actor, at, reason=extended.extension_reason)
+        message = gettext("The time limit of a supervised task was extended")
+        _tell(current.responsible, current, message, "extended")
+        for part in current.parts.filter(done_at__isnull=True).select_related("responsible"):
+            _tell(part.responsible, current, message, "extended")
     current.refresh_from_db()
     return current
 

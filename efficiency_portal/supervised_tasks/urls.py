@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/report/", views.task_report, name="report"),
     path("<int:pk>/close/", views.task_close, name="close"),
     path("<int:pk>/return/", views.task_return, name="return"),
+    path("<int:pk>/extend/", views.task_extend, name="extend"),
     path("<int:pk>/public-note/", views.task_public_note, name="public_note"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
 ]

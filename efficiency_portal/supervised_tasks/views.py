@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_POST
 from efficiency_portal.common.excel import export
 
 from . import selectors, services
-from .forms import AssignForm, CloseOutForm, PublicNoteForm, ReportForm, ReturnForm, TaskFilterForm
+from .forms import AssignForm, CloseOutForm, ExtendForm, PublicNoteForm, ReportForm, ReturnForm, TaskFilterForm
 from .models import Task, TaskAttachment, TaskStatus
 
 PAGE_SIZE = 50
@@ -105,10 +106,15 @@ def task_create(request: HttpRequest) -> HttpResponse:
 def _detail_context(request: HttpRequest, task: Task, **forms) -> dict:
     departments = selectors.reporting_departments(request.user, task)
     supervisor = selectors.may_assign(request.user)
+    deadline = services.task_deadline(task)
     context = {
         "task": task,
         "reports": selectors.reports_of(task),
-        "deadline": services.task_deadline(task),
+        "deadline": deadline,
+        # Offered while the clock may still be extended: once, before it expires, not after close-out.
+        "extend_form": ExtendForm()
+        if supervisor and selectors.may_be_extended(task, deadline, timezone.now())
+        else None,
         "report_form": ReportForm(departments=departments) if departments else None,
         "close_form": CloseOutForm() if supervisor and task.status == TaskStatus.AWAITING_ACCEPTANCE else None,
         "return_form": ReturnForm() if supervisor and task.status == TaskStatus.AWAITING_ACCEPTANCE else None,
@@ -189,6 +195,26 @@ def task_return(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, gettext("The task was returned to its department."))
             return redirect(task)
     return render(request, "supervised_tasks/detail.html", _detail_context(request, task, return_form=form), status=400)
+
+
+@login_required
+@require_POST
+def task_extend(request: HttpRequest, pk: int) -> HttpResponse:
+    if not selectors.may_assign(request.user):
+        raise PermissionDenied
+    task = _visible_or_404(request.user, pk)
+    form = ExtendForm(request.POST)
+    if form.is_valid():
+        try:
+            services.extend_task(
+                task, actor=request.user, days=form.cleaned_data["days"], reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, gettext("The time limit was extended."))
+            return redirect(task)
+    return render(request, "supervised_tasks/detail.html", _detail_context(request, task, extend_form=form), status=400)
 
 
 @login_required
