@@ -1,4 +1,5 @@
-// Refreshes the dashboard's figures every minute from the small JSON endpoint, without reloading the page.
+// Refreshes the dashboard's figures and their yellow/red emphasis every minute from the small JSON endpoint, without
+// reloading the page (the ranking and the warnings list stay as loaded until the page is reloaded).
 // No inline script (Content-Security-Policy): the endpoint's address is read from a data attribute.
 (function () {
   "use strict";
@@ -9,6 +10,7 @@
   var url = board.getAttribute("data-live-url");
   var every = parseInt(board.getAttribute("data-live-seconds") || "60", 10) * 1000;
   var stamp = document.getElementById("live-stamp");
+  var TONES = ["danger", "warning"];
 
   function refresh() {
     fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
@@ -24,6 +26,16 @@
           if (cell && cell.textContent !== data.figures[key]) {
             cell.textContent = data.figures[key];
           }
+        });
+        // The emphasis follows the numbers: a figure turns yellow or red (or plain again) without a reload.
+        Object.keys(data.tones || {}).forEach(function (key) {
+          var card = document.getElementById("figure-" + key);
+          if (!card) {
+            return;
+          }
+          TONES.forEach(function (tone) {
+            card.classList.toggle("tone-" + tone, data.tones[key] === tone);
+          });
         });
         if (stamp) {
           stamp.textContent = new Date().toLocaleTimeString();

@@ -4,6 +4,7 @@ page on a phone."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -34,7 +35,6 @@ def test_supervisor_drills_from_the_red_figure_to_the_case(page) -> None:
     make_head(department)
     item = ItemFactory(department=department, name="建筑工程施工许可证核发（看板测试）")
     clerk = StaffFactory(department=department, name="赵磊", roles=[Role.CLERK])
-    late = make_accepted_case(item, accepted_at=timezone.now() - dt.timedelta(days=40), clerk=clerk)
     make_accepted_case(item, clerk=clerk)
     sweep_deadlines()
     supervisor = UserFactory(roles=[Role.SUPERVISOR])
@@ -42,15 +42,19 @@ def test_supervisor_drills_from_the_red_figure_to_the_case(page) -> None:
     log_in(page, supervisor.username)
     page.goto(reverse("dashboards:command_centre"))
     red = page.locator("#figure-cases_red")
-    expect(red.locator("[data-figure]")).to_have_text("1")
-    expect(page.locator("#figure-cases_open [data-figure]")).to_have_text("2")
+    expect(red.locator("[data-figure]")).to_have_text("0")
+    expect(red).not_to_have_class(re.compile(r"tone-danger"))
+    expect(page.locator("#figure-cases_open [data-figure]")).to_have_text("1")
     expect(page.locator("#trend-chart")).to_be_visible()
 
-    # Another case runs late meanwhile: the figure follows without a reload.
-    make_accepted_case(item, accepted_at=timezone.now() - dt.timedelta(days=40), clerk=clerk)
+    # Two cases run late meanwhile: the figure and its red emphasis follow without a reload.
+    late = make_accepted_case(item, accepted_at=timezone.now() - dt.timedelta(days=40), clerk=clerk)
+    make_accepted_case(item, accepted_at=timezone.now() - dt.timedelta(days=41), clerk=clerk)
     sweep_deadlines()
     page.evaluate("document.getElementById('live-board').dispatchEvent(new Event('dashboard:refresh'))")
     expect(red.locator("[data-figure]")).to_have_text("2")
+    expect(red).to_have_class(re.compile(r"tone-danger"))
+    expect(page.locator("#figure-cases_open [data-figure]")).to_have_text("3")
     with page.expect_navigation():
         red.get_by_role("link").click()
     expect(page.locator("#drill-total")).to_have_text("2")
@@ -87,6 +91,8 @@ class TestOnAPhone:
             page.locator("#public-departments").get_by_role("link", name="市市场监督管理局").click()
         expect(page.locator("#department-name")).to_have_text("市市场监督管理局")
         expect(page.locator("#commitments")).to_contain_text("企业开办一日办结")
+        expect(page.locator("#commitments")).to_contain_text("全流程1个工作日内办结。")  # what is promised
+        expect(page.locator("#trend-chart")).to_be_visible()
         expect(page.locator("#public-items")).to_contain_text("食品经营许可（公开测试）")
         expect(page.locator("#public-months tbody tr")).to_have_count(12)
         body = page.locator("body").inner_text()
