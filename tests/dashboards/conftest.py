@@ -72,7 +72,11 @@ def case_clock(people, department, light: str, *, status: str = DeadlineStatus.O
 
 
 def stat(department, item, day: dt.date, **counts) -> None:
+    """A daily figure, and its month's monthly sums rebuilt from the daily rows as approvals does."""
+    from approvals.services.stats import rebuild_monthly_stats
+
     DailyCaseStat.objects.create(day=day, department=department, item=item, **counts)
+    rebuild_monthly_stats([day])
 
 
 @pytest.fixture

@@ -49,6 +49,21 @@ def month_start(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
+def month_end(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+
+
+def summed_until(on: dt.date) -> dt.date:
+    """The last day to sum for "this month until ``on``": the end of the month when ``on`` is today.
+
+    Approvals rebuilds the current month's monthly rows in the same transaction as its daily rows, and no later day
+    has figures yet, so the month's monthly rows *are* the month so far. Reading them instead of the daily rows sums
+    one row per department and item instead of one per day as well (about 2,400 rows instead of 48,000 at
+    10,000,000 cases), and the twelve months of the trend come from a single query.
+    """
+    return month_end(on) if on >= today() else on
+
+
 def trend_start(day: dt.date) -> dt.date:
     """The first day of the month eleven months before ``day``'s: twelve months including the current one."""
     year, month = day.year, day.month - (TREND_MONTHS - 1)
@@ -256,7 +271,7 @@ def case_figures(department_ids: set[int] | None, on: dt.date) -> CaseFigures:
             return kept
     result = CaseFigures(
         day=throughput(department_ids, on, on),
-        month_rows=stats.figures_by_department(month_start(on), on, scope_departments(department_ids)),
+        month_rows=stats.figures_by_department(month_start(on), summed_until(on), scope_departments(department_ids)),
         trend=trend(department_ids, on),
     )
     if seconds:
@@ -488,4 +503,4 @@ def trend(department_ids: set[int] | None, on: dt.date) -> list[stats.Figures]:
     """Twelve months up to ``on``'s month from the monthly rows; a scope of several departments is summed in the
     same grouped query (the count of queries does not grow with the departments)."""
     departments = None if department_ids is None else scope_departments(department_ids)
-    return stats.monthly_trend(None, trend_start(on), on, departments=departments)
+    return stats.monthly_trend(None, trend_start(on), summed_until(on), departments=departments)
