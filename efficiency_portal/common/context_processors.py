@@ -66,7 +66,12 @@ NAVIGATION: tuple[NavGroup, ...] = (
             NavItem(_("Evaluation forms"), "assessment:my_forms", (STAFF,)),
             NavItem(_("Complaints handed to us"), "complaints:department_list", (Role.DEPARTMENT_HEAD,)),
             NavItem(_("Rectification orders"), "complaints:rectification_list", (STAFF,)),
-            NavItem(_("Supervised tasks"), "supervised_tasks:list", (STAFF, Role.SUPERVISOR)),
+            NavItem(
+                _("Supervised tasks"),
+                "supervised_tasks:list",
+                (STAFF, Role.SUPERVISOR, Role.ADMINISTRATOR),
+                "efficiency_portal.supervised_tasks.selectors.may_open_list",
+            ),
             NavItem(_("Away notices"), "org:away_notice_list", (STAFF,)),
             NavItem(_("Staff directory"), "org:staff_directory", (STAFF, Role.SUPERVISOR)),
         ),
@@ -75,9 +80,18 @@ NAVIGATION: tuple[NavGroup, ...] = (
         _("Supervision"),
         (
             NavItem(
-                _("Command centre"), "dashboards:command_centre", (Role.SUPERVISOR, Role.LEADER, Role.ADMINISTRATOR)
+                _("Command centre"),
+                "dashboards:command_centre",
+                (Role.SUPERVISOR, Role.LEADER, Role.ADMINISTRATOR),
+                "efficiency_portal.dashboards.selectors.scope.may_open_command_centre",
             ),
-            NavItem(_("Department dashboard"), "dashboards:department", (Role.DEPARTMENT_HEAD,)),
+            # Heads and leaders in charge, but only those who answer for a department (as the page itself checks).
+            NavItem(
+                _("Department dashboard"),
+                "dashboards:department",
+                (Role.DEPARTMENT_HEAD, Role.LEADER),
+                "efficiency_portal.dashboards.selectors.scope.may_open_department_dashboard",
+            ),
             NavItem(_("Department queue"), "approvals:department_queue", SUPERVISING),
             NavItem(_("Deadlines"), "supervision:deadline_list", SUPERVISING),
             NavItem(_("Case statistics"), "approvals:statistics", SUPERVISING),

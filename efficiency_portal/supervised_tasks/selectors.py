@@ -26,6 +26,11 @@ def reads_all(user) -> bool:
     return bool(user and user.is_authenticated and (is_supervisor(user) or has_role(user, Role.LEADER)))
 
 
+def may_open_list(user) -> bool:
+    """The task list: supervisors, leaders and administrators (all tasks), staff (their departments' tasks)."""
+    return bool(reads_all(user) or user_department_ids(user))
+
+
 def user_department_ids(user) -> set[int]:
     """The user's own department, those they head or lead, and everything below those."""
     if not is_staff_member(user):

@@ -52,7 +52,7 @@ EXPORT_COLUMNS = [
 @login_required
 def task_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not (selectors.reads_all(user) or selectors.user_department_ids(user)):
+    if not selectors.may_open_list(user):
         raise PermissionDenied
     form = TaskFilterForm(request.GET or None)
     tasks = selectors.task_rows(selectors.visible_tasks(user))

@@ -73,3 +73,48 @@ def test_every_menu_link_resolves_for_a_supervisor_administrator(client):
     for group in visible_items(user):
         for item in group["items"]:
             assert client.get(item["url"]).status_code in {200, 302}, item["name"]
+
+
+DASHBOARD_LINKS = {"dashboards:command_centre", "dashboards:department", "dashboards:me", "supervised_tasks:list"}
+
+
+@pytest.mark.django_db
+def test_dashboard_and_task_links_are_offered_exactly_to_those_the_pages_admit(client):
+    """Each role sees the dashboard and task links whose pages open for it, and no link that would answer 403."""
+    from django.urls import reverse
+
+    from tests.factories import DepartmentFactory, make_head
+
+    department = DepartmentFactory()
+    leader = StaffFactory(roles=[Role.LEADER])
+    department.leader_in_charge = leader
+    department.save(update_fields=["leader_in_charge"])
+    own = {"dashboards:me", "supervised_tasks:list"}
+    people = {
+        "citizen": (CitizenFactory(), set()),
+        "clerk": (StaffFactory(department=department, roles=[Role.CLERK]).user, own),
+        "head": (make_head(department).user, {"dashboards:department", *own}),
+        # The head role, but heading no department: the department dashboard would refuse them.
+        "head of nothing": (StaffFactory(roles=[Role.DEPARTMENT_HEAD]).user, own),
+        "leader in charge": (leader.user, DASHBOARD_LINKS),
+        # A leader in charge of no department opens the command centre, not the department dashboard.
+        "leader of nothing": (
+            StaffFactory(roles=[Role.LEADER]).user,
+            {"dashboards:command_centre", "dashboards:me", "supervised_tasks:list"},
+        ),
+        "supervisor": (
+            StaffFactory(roles=[Role.SUPERVISOR]).user,
+            {"dashboards:command_centre", "dashboards:me", "supervised_tasks:list"},
+        ),
+        "administrator": (
+            with_roles(UserFactory(), Role.ADMINISTRATOR),
+            {"dashboards:command_centre", "supervised_tasks:list"},
+        ),
+    }
+    for who, (user, expected) in people.items():
+        assert names(user) & DASHBOARD_LINKS == expected, who
+        client.force_login(user)
+        for name in DASHBOARD_LINKS:
+            status = client.get(reverse(name)).status_code
+            assert (status == 200) == (name in expected), (who, name, status)
+    assert not names(AnonymousUser()) & DASHBOARD_LINKS
