@@ -193,7 +193,6 @@ def test_case_figures_are_kept_for_the_configured_time(world, city, settings):
     cache.delete_many([f"dashboards:cases:{figures.today().isoformat()}:city"])
     first = figures.case_figures(None, figures.today())
     from approvals.models import DailyCaseStat
-
     from approvals.services.stats import rebuild_monthly_stats
 
     DailyCaseStat.objects.filter(department=world.y).update(received=50)
