@@ -16,4 +16,8 @@ urlpatterns = [
     *router.urls,
     path("scores/", api.ScoreListView.as_view(), name="scores"),
     path("scores/mine/", api.MyScoreView.as_view(), name="my-score"),
+    path("scores/distribution/", api.GradeDistributionView.as_view(), name="grade-distribution"),
+    path("blacklist/", api.BlacklistView.as_view(), name="blacklist"),
+    path("subjects/staff/<int:pk>/", api.StaffRecordView.as_view(), name="staff-record"),
+    path("subjects/departments/<int:pk>/", api.DepartmentRecordView.as_view(), name="department-record"),
 ]

@@ -61,6 +61,10 @@ def world() -> World:
     leader = StaffFactory(department=DepartmentFactory(), roles=[Role.LEADER])
     x.leader_in_charge = leader
     x.save(update_fields=["leader_in_charge"])
+    head_y = make_head(y)
+    leader_y = StaffFactory(department=DepartmentFactory(), roles=[Role.LEADER])
+    y.leader_in_charge = leader_y
+    y.save(update_fields=["leader_in_charge"])
     users = {
         "anonymous": None,
         "citizen": CitizenFactory(),
@@ -69,6 +73,8 @@ def world() -> World:
         "clerk_y": StaffFactory(department=y, roles=[Role.CLERK]).user,
         "head_x": make_head(x).user,
         "leader": leader.user,
+        "head_y": head_y.user,
+        "leader_y": leader_y.user,
         "supervisor": StaffFactory(roles=[Role.SUPERVISOR]).user,
         "admin": UserFactory(is_superuser=True, roles=[Role.ADMINISTRATOR]),
     }
