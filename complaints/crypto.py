@@ -14,6 +14,11 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 
+# The masks are shared with the notifications outbox, which masks the addresses of delivered confidential messages.
+from efficiency_portal.notifications.masking import mask_email, mask_name, mask_phone
+
+__all__ = ["decrypt", "encrypt", "mask_email", "mask_name", "mask_phone"]
+
 
 @lru_cache(maxsize=4)
 def _fernet(secret: str) -> Fernet:
@@ -39,25 +44,3 @@ def decrypt(token: str) -> str:
         return _current().decrypt(token.encode()).decode()
     except InvalidToken:
         return ""
-
-
-def mask_name(name: str) -> str:
-    name = (name or "").strip()
-    if not name:
-        return ""
-    return name[0] + "*" * max(len(name) - 1, 1)
-
-
-def mask_phone(phone: str) -> str:
-    phone = (phone or "").strip()
-    if len(phone) <= 4:
-        return "*" * len(phone)
-    return phone[:3] + "*" * (len(phone) - 7 if len(phone) > 7 else 1) + phone[-4:]
-
-
-def mask_email(email: str) -> str:
-    email = (email or "").strip()
-    if "@" not in email:
-        return mask_name(email)
-    local, domain = email.split("@", 1)
-    return f"{local[:1]}***@{domain}"

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import services
+from .masking import mask_email, mask_phone
 from .models import Delivery, Notification, SentSms
 
 
@@ -23,16 +24,44 @@ class DeliveryInline(admin.TabularInline):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["id", "recipient", "kind", "title", "urgent", "created_at", "read_at"]
-    list_filter = ["kind", "urgent"]
+    """Read-only. The addresses of people without an account (complainants, guest applicants) are shown masked,
+    and the body of a confidential notification (it carries a secret until delivered) not at all."""
+
+    list_display = ["id", "recipient", "kind", "title", "urgent", "confidential", "created_at", "read_at"]
+    list_filter = ["kind", "urgent", "confidential"]
     search_fields = ["title", "dedupe_key", "recipient__username"]
     list_select_related = ["recipient"]
-    readonly_fields = ["recipient", "kind", "title", "body", "link", "urgent", "dedupe_key", "created_at", "read_at"]
+    fields = [
+        "recipient",
+        "address",
+        "kind",
+        "title",
+        "body",
+        "link",
+        "urgent",
+        "confidential",
+        "dedupe_key",
+        "created_at",
+        "read_at",
+    ]
+    readonly_fields = fields
     inlines = [DeliveryInline]
     show_full_result_count = False
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def get_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        if obj is not None and obj.confidential:
+            return [name for name in self.fields if name != "body"]
+        return list(self.fields)
+
+    @admin.display(description=_("address (no account)"))
+    def address(self, obj: Notification) -> str:
+        return " · ".join(masked for masked in (mask_phone(obj.to_phone), mask_email(obj.to_email)) if masked)
 
 
 @admin.register(Delivery)
@@ -57,9 +86,20 @@ class DeliveryAdmin(admin.ModelAdmin):
 
 @admin.register(SentSms)
 class SentSmsAdmin(admin.ModelAdmin):
-    list_display = ["id", "phone", "text", "sent_at"]
-    search_fields = ["phone", "idempotency_key"]
-    readonly_fields = ["idempotency_key", "phone", "text", "sent_at"]
+    """The development SMS log: numbers masked (they may be a complainant's); a delivered confidential message's
+    text is already forgotten."""
+
+    list_display = ["id", "masked_phone", "text", "sent_at"]
+    search_fields = ["idempotency_key"]
+    fields = ["idempotency_key", "masked_phone", "text", "sent_at"]
+    readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("mobile phone"))
+    def masked_phone(self, obj: SentSms) -> str:
+        return mask_phone(obj.phone)

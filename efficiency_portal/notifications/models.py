@@ -32,6 +32,9 @@ class Notification(models.Model):
     body = models.TextField(_("body"), blank=True, default="")
     link = models.CharField(_("link"), max_length=500, blank=True, default="")
     urgent = models.BooleanField(_("urgent"), default=False)
+    # The body carries a secret (a complaint's tracking secret): the SMS carries the body too, and once every
+    # delivery is done the body is blanked and the addresses masked (services.forget_confidential).
+    confidential = models.BooleanField(_("confidential"), default=False, db_default=False)
     # One message per event and recipient, whoever writes it and however often: the key makes writers idempotent.
     dedupe_key = models.CharField(_("dedupe key"), max_length=200, unique=True)
     # A database default, so that INSERT ... SELECT callers need not supply it.
@@ -129,4 +132,6 @@ class SentSms(models.Model):
         ordering = ["-id"]
 
     def __str__(self) -> str:
-        return f"{self.phone}: {self.text[:30]}"
+        from .masking import mask_phone
+
+        return f"{mask_phone(self.phone)}: {self.text[:30]}"

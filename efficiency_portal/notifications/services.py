@@ -19,18 +19,21 @@ from email.utils import parseaddr
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, connection, transaction
-from django.db.models import DateTimeField, F, Q, QuerySet, Value
+from django.db.models import Case, CharField, DateTimeField, F, Q, QuerySet, Value, When
+from django.db.models.functions import Concat, Left, Length, Repeat, Right, StrIndex, Substr
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from efficiency_portal.accounts.models import User
 from efficiency_portal.common.bulk import insert_from_select
 
-from .models import Delivery, Notification
+from .models import Delivery, Notification, SentSms
 from .sms import BaseSmsBackend, get_sms_backend
 
 logger = logging.getLogger(__name__)
 
+PHONE_MAX_LENGTH = Notification._meta.get_field("to_phone").max_length
+FORGOTTEN_TEXT = "-"  # what a delivered confidential SMS leaves in the SMS log
 NOTIFICATION_FIELDS = ["recipient_id", "kind", "title", "body", "link", "urgent", "dedupe_key"]
 DELIVERY_FIELDS = ["notification_id", "channel", "status", "attempts", "next_attempt_at", "lease_token", "last_error"]
 
@@ -97,10 +100,19 @@ def notify_address(
     link: str = "",
     urgent: bool = False,
     dedupe_key: str,
+    confidential: bool = False,
 ) -> Notification | None:
     """SMS and/or e-mail to someone without an account, through the same outbox; None for a repeated key or
-    when there is no address at all."""
+    when there is no address at all.
+
+    ``confidential``: the body carries a secret. The SMS then carries the body too (others only the title and
+    link), and once every delivery is done the body is blanked and the addresses masked, here and in the SMS log
+    (``forget_confidential``): nothing that outlives the delivery holds the secret."""
     phone, email = (phone or "").strip(), (email or "").strip()
+    if len(phone) > PHONE_MAX_LENGTH:
+        # Not a number a gateway takes; the e-mail (if any) still goes.
+        logger.warning("Phone number of %s characters left out of notification %s", len(phone), dedupe_key)
+        phone = ""
     if not phone and not email:
         return None
     with transaction.atomic():
@@ -115,6 +127,7 @@ def notify_address(
                     link=link,
                     urgent=urgent,
                     dedupe_key=dedupe_key,
+                    confidential=confidential,
                 )
         except IntegrityError:
             if Notification.objects.filter(dedupe_key=dedupe_key).exists():
@@ -214,13 +227,58 @@ def open_notification(user: User, notification_id: int) -> Notification:
 
 
 def retry_deliveries(ids: Iterable[int]) -> int:
-    """Put failed deliveries back in the queue (administrators, after fixing an address or a gateway)."""
-    count = Delivery.objects.filter(id__in=list(ids), status=Delivery.Status.FAILED).update(
-        status=Delivery.Status.PENDING, attempts=0, next_attempt_at=timezone.now(), last_error=""
+    """Put failed deliveries back in the queue (administrators, after fixing an address or a gateway). A
+    confidential message whose body was already forgotten cannot be sent again."""
+    count = (
+        Delivery.objects.filter(id__in=list(ids), status=Delivery.Status.FAILED)
+        .exclude(notification__confidential=True, notification__body="")
+        .update(status=Delivery.Status.PENDING, attempts=0, next_attempt_at=timezone.now(), last_error="")
     )
     if count:
         _queue_sender()
     return count
+
+
+def _masked_phone(field: str):
+    """SQL of ``masking.mask_phone``: the first three and the last four characters."""
+    return Case(
+        When(**{f"{field}": ""}, then=Value("")),
+        When(
+            **{f"{field}__regex": r"^.{8,}$"},
+            then=Concat(Left(field, 3), Repeat(Value("*"), Length(field) - 7), Right(field, 4)),
+        ),
+        default=Repeat(Value("*"), Length(field)),
+        output_field=CharField(),
+    )
+
+
+def _masked_email(field: str):
+    """SQL of ``masking.mask_email``: the first character and the domain."""
+    return Case(
+        When(**{f"{field}": ""}, then=Value("")),
+        default=Concat(Left(field, 1), Value("***"), Substr(field, StrIndex(field, Value("@")))),
+        output_field=CharField(),
+    )
+
+
+def forget_confidential(notification_ids: Iterable[int]) -> int:
+    """Blank the body and mask the addresses of the confidential notifications among ``notification_ids`` whose
+    deliveries are all done (sent, or failed for good), and forget their text in the SMS log. Set-based; running
+    it again changes nothing. Returns how many notifications were forgotten."""
+    unfinished = (Delivery.Status.PENDING, Delivery.Status.SENDING, Delivery.Status.HELD)
+    done = (
+        Notification.objects.filter(pk__in=list(notification_ids), confidential=True)
+        .exclude(body="")
+        .exclude(deliveries__status__in=unfinished)
+    )
+    keys = [f"{key}#{Delivery.Channel.SMS}" for key in done.values_list("dedupe_key", flat=True)]
+    if not keys:
+        return 0
+    with transaction.atomic():
+        SentSms.objects.filter(idempotency_key__in=keys).update(text=FORGOTTEN_TEXT, phone=_masked_phone("phone"))
+        return Notification.objects.filter(pk__in=done.values("pk")).update(
+            body="", to_phone=_masked_phone("to_phone"), to_email=_masked_email("to_email")
+        )
 
 
 # --- SMS sending hours ----------------------------------------------------------------------------------------
@@ -427,4 +485,5 @@ def send_outbox(batch_size: int | None = None, now: dt.datetime | None = None) -
                     counts["sent"] += 1
     finally:
         mail_connection.close()
+        forget_confidential({delivery.notification_id for delivery in batch if delivery.notification.confidential})
     return counts
