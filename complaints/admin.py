@@ -1,5 +1,5 @@
 """Admin of complaints: response templates are edited here; complaints and ratings are written only by the
-services, so the admin shows them read-only and never shows the encrypted identity."""
+services, so the admin shows them read-only and never shows the identity or the account of the complainant."""
 
 from __future__ import annotations
 
@@ -32,7 +32,16 @@ class ComplaintAdmin(ReadOnlyAdmin):
     list_display = ["tracking_code", "received_at", "category", "department", "status", "finding"]
     list_filter = ["status", "category", "channel", "finding"]
     search_fields = ["tracking_code"]
-    exclude = ["name_encrypted", "phone_encrypted", "email_encrypted", "tracking_secret_hash", "submission_key"]
+    # Nothing that leads to the complainant: neither the identity nor the account (supervisors reveal the identity
+    # on the complaint's page, which writes the audit log).
+    exclude = [
+        "complainant",
+        "name_encrypted",
+        "phone_encrypted",
+        "email_encrypted",
+        "tracking_secret_hash",
+        "submission_key",
+    ]
 
 
 @admin.register(ServiceRating)

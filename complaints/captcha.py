@@ -1,4 +1,5 @@
-"""A server-side arithmetic challenge for the filing form once an address nears its limit, and the limit itself.
+"""A server-side arithmetic challenge for the filing form once an address nears its limit, and the limits
+themselves: filings, and window ratings (which need no login either), per client address.
 
 The answer travels signed (django.core.signing) with a one-time nonce, so it cannot be read from the page or
 replayed. Counters live in the cache, per client address.
@@ -20,16 +21,27 @@ def client(request) -> str:
     return request.META.get("REMOTE_ADDR") or "unknown"
 
 
-def _key(request) -> str:
-    return f"complaints:filings:{client(request)}"
+FILINGS = "filings"
+WINDOW_RATINGS = "window-ratings"
 
 
-def filings(request) -> int:
-    return cache.get(_key(request)) or 0
+def _key(request, bucket: str = FILINGS) -> str:
+    return f"complaints:{bucket}:{client(request)}"
 
 
-def count_filing(request) -> None:
-    key = _key(request)
+def _limit(bucket: str) -> int:
+    if bucket == WINDOW_RATINGS:
+        return getattr(settings, "RATINGS_WINDOW_LIMIT", settings.COMPLAINTS_FILING_LIMIT)
+    return settings.COMPLAINTS_FILING_LIMIT
+
+
+def filings(request, bucket: str = FILINGS) -> int:
+    return cache.get(_key(request, bucket)) or 0
+
+
+def count_filing(request, bucket: str = FILINGS) -> None:
+    """One more filing (or window rating, with ``bucket=WINDOW_RATINGS``) from this address in the window."""
+    key = _key(request, bucket)
     if cache.add(key, 1, settings.COMPLAINTS_FILING_WINDOW_SECONDS):
         return
     try:
@@ -38,8 +50,8 @@ def count_filing(request) -> None:
         cache.set(key, 1, settings.COMPLAINTS_FILING_WINDOW_SECONDS)
 
 
-def blocked(request) -> bool:
-    return filings(request) >= settings.COMPLAINTS_FILING_LIMIT
+def blocked(request, bucket: str = FILINGS) -> bool:
+    return filings(request, bucket) >= _limit(bucket)
 
 
 def captcha_needed(request) -> bool:

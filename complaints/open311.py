@@ -1,27 +1,37 @@
-"""Open311 GeoReport v2 compatibility: ``services`` (the categories) and ``requests`` (file, list, one), as JSON
+"""Open311 GeoReport v2 compatibility: ``services`` (the categories) and ``requests`` (file, read by id), as JSON
 or XML (the format is the extension of the path, as in the specification).
 
 The portal's richer states travel in extension fields (``portal_status``, ``portal_status_label``, ``finding``).
-Reading a request without its secret shows only what is public (category, state, dates); with ``secret`` (an
-extension parameter, returned once when the request was filed) the description and the reply are shown too.
+Reading a request without its secret shows only what is public (category, state, dates, the department); with
+``secret`` (an extension parameter, returned once when the request was filed) the description, the place, the
+finding and the reply are shown too. Wrong secrets count against the address like on the tracking page.
+
+Requests are read only by id (``service_request_id``, one or a comma-separated list): the list without ids that
+GeoReport describes would let anyone enumerate tracking numbers, so it answers 400. Errors are GeoReport's
+``[{"code": 400, "description": "..."}]`` (``<errors><error>`` in XML).
 """
 
 from __future__ import annotations
 
+import re
 from xml.etree import ElementTree
 
-from django.contrib.auth.hashers import check_password
 from django.utils.encoding import force_str
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers, status
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, PermissionDenied, Throttled, ValidationError
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from complaints import captcha
 from complaints.api import file_from_api
 from complaints.models import Category, Complaint, ComplaintStatus
+from complaints.serializers import phone_field
+from complaints.services import tracking
+from efficiency_portal.org.models import Department
 
 OPEN_STATES = {
     ComplaintStatus.SUBMITTED,
@@ -31,30 +41,55 @@ OPEN_STATES = {
     ComplaintStatus.CONCLUDED,
     ComplaintStatus.REOPENED,
 }
-LIST_LIMIT = 100
+LIST_LIMIT = 20  # ids per look-up
+# Characters XML 1.0 cannot carry (C0 controls other than tab, newline and carriage return; lone surrogates;
+# U+FFFE/U+FFFF). Citizens' text may hold them; they are left out of the XML rather than making it malformed.
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(value) -> str:
+    text = force_str(value).lower() if isinstance(value, bool) else force_str(value)
+    return _NOT_IN_XML.sub("", text)
+
+
+def georeport_errors(code: int, data) -> list[dict]:
+    """DRF's error body (``{"detail": ...}`` or field errors) as GeoReport's list of errors."""
+    descriptions: list[str] = []
+    if isinstance(data, dict):
+        for field, value in data.items():
+            for message in value if isinstance(value, list) else [value]:
+                own = field in ("detail", "non_field_errors")
+                descriptions.append(force_str(message) if own else f"{field}: {force_str(message)}")
+    elif isinstance(data, list):
+        descriptions = [force_str(message) for message in data]
+    else:
+        descriptions = [force_str(data)]
+    return [{"code": code, "description": description} for description in descriptions or [""]]
 
 
 class GeoReportXMLRenderer(BaseRenderer):
-    """GeoReport's XML: a list becomes <services>/<service> or <service_requests>/<request>; errors <errors>."""
+    """GeoReport's XML: a list becomes <services>/<service> or <service_requests>/<request>; errors
+    <errors>/<error> with <code> and <description>."""
 
     media_type = "application/xml"
     format = "xml"
     charset = "utf-8"
 
     def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
-        view = (renderer_context or {}).get("view")
-        root_name, item_name = getattr(view, "xml_names", ("service_requests", "request"))
-        if isinstance(data, dict) and ("detail" in data or "errors" in data):
+        context = renderer_context or {}
+        response = context.get("response")
+        root_name, item_name = getattr(context.get("view"), "xml_names", ("service_requests", "request"))
+        if response is not None and response.exception:
             root_name, item_name = "errors", "error"
-            data = [{"code": (renderer_context or {}).get("response").status_code, "description": data}]
+            if not (isinstance(data, list) and all(isinstance(row, dict) and "code" in row for row in data)):
+                data = georeport_errors(response.status_code, data)
         root = ElementTree.Element(root_name)
         for row in data if isinstance(data, list) else [data]:
             item = ElementTree.SubElement(root, item_name)
             for key, value in row.items():
                 child = ElementTree.SubElement(item, key)
-                if value is None:
-                    continue
-                child.text = force_str(value).lower() if isinstance(value, bool) else force_str(value)
+                if value is not None:
+                    child.text = xml_text(value)
         return b'<?xml version="1.0" encoding="utf-8"?>' + ElementTree.tostring(root, encoding="utf-8")
 
 
@@ -81,7 +116,7 @@ class Open311RequestSerializer(serializers.Serializer):
     address = serializers.CharField(allow_null=True)
     portal_status = serializers.CharField()
     portal_status_label = serializers.CharField()
-    finding = serializers.CharField()
+    finding = serializers.CharField(allow_null=True)
 
 
 class Open311RequestInput(serializers.Serializer):
@@ -93,6 +128,9 @@ class Open311RequestInput(serializers.Serializer):
     last_name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
     phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
     email = serializers.EmailField(required=False, allow_blank=True, default="")
+
+    def validate_phone(self, value: str) -> str:
+        return phone_field(value)
 
 
 class Open311FiledRequestSerializer(serializers.Serializer):
@@ -106,6 +144,11 @@ class GeoReportView(APIView):
     permission_classes = [permissions.AllowAny]
     renderer_classes = [JSONRenderer, GeoReportXMLRenderer]
 
+    def handle_exception(self, exc):
+        response = super().handle_exception(exc)
+        response.data = georeport_errors(response.status_code, response.data)
+        return response
+
 
 def request_row(complaint: Complaint, *, with_text: bool) -> dict:
     return {
@@ -115,13 +158,13 @@ def request_row(complaint: Complaint, *, with_text: bool) -> dict:
         "service_name": str(Category(complaint.category).label),
         "service_code": complaint.category,
         "description": complaint.description if with_text else None,
-        "agency_responsible": "效能办",
+        "agency_responsible": complaint.department.name,
         "requested_datetime": complaint.received_at.isoformat(),
         "updated_datetime": complaint.updated_at.isoformat(),
         "address": (complaint.place or None) if with_text else None,
         "portal_status": complaint.status,
         "portal_status_label": str(complaint.get_status_display()),
-        "finding": complaint.finding,
+        "finding": (complaint.finding or None) if with_text else None,
     }
 
 
@@ -137,8 +180,8 @@ class ServicesView(GeoReportView):
                 "description": str(label),
                 "metadata": False,
                 "type": "realtime",
-                "keywords": "效能投诉",
-                "group": "效能投诉",
+                "keywords": _("efficiency complaint"),
+                "group": _("Efficiency complaints"),
             }
             for value, label in Category.choices
         ]
@@ -151,17 +194,31 @@ class RequestsView(GeoReportView):
     @extend_schema(
         responses=Open311RequestSerializer(many=True),
         operation_id="open311_requests_list",
-        parameters=[OpenApiParameter("service_request_id", str, description="comma-separated ids")],
+        parameters=[
+            OpenApiParameter(
+                "service_request_id", str, required=True, description=f"one id or up to {LIST_LIMIT} comma-separated"
+            )
+        ],
     )
     def get(self, request: Request, format=None) -> Response:
-        """Public fields only; with ``service_request_id`` the named requests, else the latest."""
-        rows = Complaint.objects.order_by("-received_at", "-pk")
-        ids = [code.strip().upper() for code in request.query_params.get("service_request_id", "").split(",") if code]
-        if ids:
-            rows = rows.filter(tracking_code__in=ids[:LIST_LIMIT])
-        if request.query_params.get("service_code"):
-            rows = rows.filter(category=request.query_params["service_code"])
-        return Response([request_row(c, with_text=False) for c in rows[:LIST_LIMIT]])
+        """The named requests, public fields only. Without ``service_request_id``: 400 (no listing)."""
+        ids = [
+            code
+            for code in (tracking.normal_code(c) for c in request.query_params.get("service_request_id", "").split(","))
+            if code
+        ]
+        if not ids:
+            raise ValidationError(
+                {"service_request_id": [_("Please give the id of the request (or several, separated by commas).")]}
+            )
+        if len(ids) > LIST_LIMIT:
+            raise ValidationError(
+                {"service_request_id": [_("Please ask for at most %(max)d requests at once.") % {"max": LIST_LIMIT}]}
+            )
+        rows = (
+            Complaint.objects.select_related("department").filter(tracking_code__in=ids).order_by("-received_at", "-pk")
+        )
+        return Response([request_row(c, with_text=False) for c in rows])
 
     @extend_schema(
         request=Open311RequestInput,
@@ -172,13 +229,9 @@ class RequestsView(GeoReportView):
         data = Open311RequestInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        from efficiency_portal.org.models import Department
-
         department = Department.objects.filter(code=values["agency_code"], is_active=True).first()
         if department is None:
-            from rest_framework.exceptions import ValidationError
-
-            raise ValidationError({"agency_code": ["Please give the code of a department that exists."]})
+            raise ValidationError({"agency_code": [_("Please give the code of a department that exists.")]})
         name = f"{values['last_name']}{values['first_name']}".strip()
         filed = file_from_api(
             request,
@@ -197,7 +250,7 @@ class RequestsView(GeoReportView):
         body = [
             {
                 "service_request_id": filed.complaint.tracking_code,
-                "service_notice": "Keep the secret to read the reply; it is shown only once.",
+                "service_notice": _("Keep the secret to read the reply; it is shown only once."),
                 "account_id": None,
                 "secret": filed.secret,
             }
@@ -214,9 +267,20 @@ class RequestView(GeoReportView):
         parameters=[OpenApiParameter("secret", str, description="the secret returned when filing")],
     )
     def get(self, request: Request, code: str, format=None) -> Response:
-        complaint = Complaint.objects.filter(tracking_code=code.strip().upper()).first()
+        secret = request.query_params.get("secret", "").strip()
+        if not secret:
+            complaint = (
+                Complaint.objects.select_related("department").filter(tracking_code=tracking.normal_code(code)).first()
+            )
+            if complaint is None:
+                raise NotFound(_("No request has this id."))
+            return Response([request_row(complaint, with_text=False)])
+        try:
+            complaint = tracking.prove(code, secret, client=captcha.client(request))
+        except tracking.LookupLimited as error:
+            raise Throttled(
+                detail=_("Too many failed look-ups from your address. Please try again in 10 minutes.")
+            ) from error
         if complaint is None:
-            raise NotFound
-        secret = request.query_params.get("secret", "").strip().upper()
-        with_text = bool(secret) and check_password(secret, complaint.tracking_secret_hash)
-        return Response([request_row(complaint, with_text=with_text)])
+            raise PermissionDenied(_("No request matches this id and secret."))
+        return Response([request_row(complaint, with_text=True)])

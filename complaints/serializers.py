@@ -3,9 +3,35 @@ no serializer here has a field for the complainant's identity."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
-from complaints.models import Complaint, ComplaintNote, RectificationOrder, ServiceRating
+from complaints.models import (
+    Complaint,
+    ComplaintEvent,
+    ComplaintNote,
+    RectificationOrder,
+    ResponseTemplate,
+    ServiceRating,
+)
+from complaints.services.filing import normalise_phone
+
+# History actions that are the complainant's own: they name nobody (the identity is revealed only on the page).
+COMPLAINANT_ACTIONS = ("filed", "rated", "reopened")
+
+
+def person_name(user) -> str:
+    staff = getattr(user, "staff", None)
+    if staff is not None:
+        return staff.name
+    return getattr(user, "display_name", "") or user.get_username()
+
+
+def phone_field(value: str) -> str:
+    try:
+        return normalise_phone(value)
+    except DjangoValidationError as error:
+        raise serializers.ValidationError(error.messages) from error
 
 
 class ComplaintSerializer(serializers.ModelSerializer):
@@ -118,13 +144,31 @@ class ComplaintFileInput(serializers.Serializer):
     description = serializers.CharField(max_length=5000)
     department = serializers.IntegerField()
     staff = serializers.IntegerField(required=False, allow_null=True)
+    case = serializers.IntegerField(
+        required=False, allow_null=True, help_text="One of the signed-in citizen's own applications."
+    )
     happened_on = serializers.DateField(required=False, allow_null=True)
     place = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     anonymous = serializers.BooleanField(required=False, default=False)
     name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    phone = serializers.CharField(
+        max_length=30,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="A mainland mobile number, or a landline with its area code; at most 20 characters.",
+    )
     email = serializers.EmailField(required=False, allow_blank=True, default="")
     submission_key = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    attachments = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        default=list,
+        help_text="Evidence files (multipart only): PDF, JPEG or PNG, checked from the content.",
+    )
+
+    def validate_phone(self, value: str) -> str:
+        return phone_field(value)
 
 
 class ComplaintFiledOutput(serializers.Serializer):
@@ -176,10 +220,101 @@ class ComplaintDecisionInput(serializers.Serializer):
 
 class ComplaintNoteSerializer(serializers.ModelSerializer):
     kind = serializers.CharField(read_only=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    author_name = serializers.SerializerMethodField()
+    department_name = serializers.SerializerMethodField()
 
     class Meta:
         model = ComplaintNote
-        fields = ["id", "kind", "text", "created_at"]
+        fields = ["id", "kind", "kind_label", "text", "author_name", "department_name", "created_at"]
+        read_only_fields = fields
+
+    def get_author_name(self, note: ComplaintNote) -> str | None:
+        # A reopening's reason is the complainant's note: no author.
+        return person_name(note.author) if note.author_id else None
+
+    def get_department_name(self, note: ComplaintNote) -> str | None:
+        return note.department.name if note.department_id else None
+
+
+class ComplaintAssignInput(serializers.Serializer):
+    supervisor = serializers.IntegerField(help_text="The user id of the supervisor who investigates.")
+
+
+class ComplaintEventSerializer(serializers.ModelSerializer):
+    """One history entry. The complainant's own actions carry ``by_complainant`` and no name."""
+
+    action_label = serializers.CharField(source="get_action_display", read_only=True)
+    actor_name = serializers.SerializerMethodField()
+    by_complainant = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ComplaintEvent
+        fields = [
+            "id",
+            "action",
+            "action_label",
+            "from_status",
+            "to_status",
+            "at",
+            "actor_name",
+            "by_complainant",
+            "public_text",
+            "note",
+        ]
+        read_only_fields = fields
+
+    def _complainant_id(self) -> int | None:
+        complaint = self.context.get("complaint")
+        return complaint.complainant_id if complaint is not None else None
+
+    def get_by_complainant(self, event: ComplaintEvent) -> bool:
+        own = event.actor_id is None or event.actor_id == self._complainant_id()
+        return event.action in COMPLAINANT_ACTIONS and own
+
+    def get_actor_name(self, event: ComplaintEvent) -> str | None:
+        if event.actor_id is None or event.actor_id == self._complainant_id():
+            return None
+        return person_name(event.actor)
+
+
+class TrackRateInput(serializers.Serializer):
+    code = serializers.CharField(max_length=20)
+    secret = serializers.CharField(max_length=40)
+    level = serializers.IntegerField(min_value=1, max_value=5, help_text="1 very dissatisfied … 5 very satisfied")
+    comment = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class TrackReopenInput(serializers.Serializer):
+    code = serializers.CharField(max_length=20)
+    secret = serializers.CharField(max_length=40)
+    reason = serializers.CharField(max_length=2000)
+
+
+class CaseRatingInput(serializers.Serializer):
+    case = serializers.IntegerField()
+    level = serializers.IntegerField()
+    service_level = serializers.IntegerField(required=False, allow_null=True)
+    window_level = serializers.IntegerField(required=False, allow_null=True)
+    tags = serializers.ListField(child=serializers.CharField(max_length=30), required=False, default=list)
+    comment = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class RatingAppealInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class RatingAppealDecisionInput(serializers.Serializer):
+    uphold = serializers.BooleanField(help_text="true sets the rating aside; false lets it stand")
+    decision = serializers.CharField(max_length=2000)
+
+
+class ResponseTemplateSerializer(serializers.ModelSerializer):
+    category = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = ResponseTemplate
+        fields = ["id", "title", "category", "body"]
         read_only_fields = fields
 
 

@@ -1,30 +1,36 @@
-"""Citizens' pages: filing, the secret shown once, tracking, the reply with rating and reopening, my complaints."""
+"""Citizens' pages: filing, the secret shown once, tracking, the reply with rating and reopening, my complaints,
+and the rating of a window visit."""
 
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.hashers import check_password, make_password
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from approvals.selectors.finished import applicant_cases_for_complaints
 from complaints import captcha
-from complaints.forms import FilingForm, RateHandlingForm, ReopenForm, TrackForm, apply_errors
+from complaints.forms import FilingForm, RateHandlingForm, RateWindowForm, ReopenForm, TrackForm, apply_errors
 from complaints.models import Complaint, ComplaintAttachment, ComplaintChannel, ComplaintStatus
 from complaints.selectors.lists import complainant_complaints
-from complaints.services import handling
-from complaints.services.filing import file_complaint
+from complaints.services import handling, ratings, tracking
+from complaints.services.filing import Filed, file_complaint
+from efficiency_portal.org.models import Department
 from efficiency_portal.org.roles import is_supervisor
 
 SESSION_TRACKED = "complaints_tracked"  # complaint ids proved with number + secret in this session
-SESSION_NEW = "complaints_new"  # number and secret, shown once on the next page
-TRACK_FAILURE_LIMIT = 10
-TRACK_FAILURE_WINDOW = 10 * 60
-_DUMMY_HASH = make_password("not-a-complaint-secret")
+SESSION_NEW = "complaints_new"  # number and secret for the next page (staff intake)
+SESSION_FORM_TOKENS = "complaints_form_tokens"  # one-time tokens of the filing forms this session was given
+SESSION_DONE = "complaints_done"  # the token of the filing whose done page comes next
+FORM_TOKENS_KEPT = 10
+# The plain secret waits in the cache, keyed by the form's one-time token, until the done page has shown it once.
+NEW_SECRET_SECONDS = 30 * 60
 
 
 def tracked_ids(request: HttpRequest) -> set[int]:
@@ -36,11 +42,40 @@ def remember(request: HttpRequest, complaint: Complaint) -> None:
 
 
 def file_form_context(request: HttpRequest, form: FilingForm, *, intake: bool = False) -> dict:
+    # The text-size links keep the rest of the query (?case=...), so the chosen application stays chosen.
+    query = request.GET.copy()
+    query.pop("large", None)
+    normal = query.urlencode()
+    query["large"] = "1"
     return {
         "form": form,
         "intake": intake,
         "large": request.GET.get("large") == "1" or request.POST.get("large") == "1",
+        "large_url": f"?{query.urlencode()}",
+        "normal_url": f"?{normal}",
     }
+
+
+def _issued_tokens(request: HttpRequest) -> list[str]:
+    return list(request.session.get(SESSION_FORM_TOKENS, []))
+
+
+def _issue_token(request: HttpRequest, token: str) -> None:
+    tokens = [t for t in _issued_tokens(request) if t != token]
+    request.session[SESSION_FORM_TOKENS] = [*tokens, token][-FORM_TOKENS_KEPT:]
+
+
+def _new_key(token: str) -> str:
+    return "complaints:new:" + hashlib.sha256(token.encode()).hexdigest()
+
+
+def _keep_new(request: HttpRequest, token: str, filed: Filed) -> None:
+    """Hold the number and secret for the done page. Not in the session alone: a second click's request may have
+    read the session before the first one saved it and would write it back without them."""
+    new = {"pk": filed.complaint.pk, "code": filed.complaint.tracking_code, "secret": filed.secret}
+    cache.set(_new_key(token), new, NEW_SECRET_SECONDS)
+    _issue_token(request, token)  # the session that sent it, even without having loaded the form first
+    request.session[SESSION_DONE] = token
 
 
 def filed_from_form(request: HttpRequest, form: FilingForm, **extra):
@@ -86,16 +121,17 @@ def file(request: HttpRequest) -> HttpResponse:
             except ValidationError as error:
                 apply_errors(form, error)
             else:
+                token = form.cleaned_data["form_token"]
                 if filed.duplicate:
+                    if token in _issued_tokens(request):
+                        # A double click or a reload in the browser that sent it: the done page again.
+                        request.session[SESSION_DONE] = token
+                        return redirect("complaints:file_done")
                     messages.info(request, _("This form was already sent; your complaint was received once."))
                     return redirect("complaints:track")
                 captcha.count_filing(request)
                 remember(request, filed.complaint)
-                request.session[SESSION_NEW] = {
-                    "pk": filed.complaint.pk,
-                    "code": filed.complaint.tracking_code,
-                    "secret": filed.secret,
-                }
+                _keep_new(request, token, filed)
                 return redirect("complaints:file_done")
     else:
         initial = {}
@@ -108,39 +144,44 @@ def file(request: HttpRequest) -> HttpResponse:
         if request.GET.get("case", "").isdigit():
             initial["case"] = int(request.GET["case"])
         form = FilingForm(initial=initial, cases=cases, need_captcha=need_captcha)
+        _issue_token(request, form.initial["form_token"])
     return render(request, "complaints/public/file.html", file_form_context(request, form))
 
 
 def file_done(request: HttpRequest) -> HttpResponse:
-    new = request.session.pop(SESSION_NEW, None)
-    if not new:
+    """The number and secret, once. A repeated submission from the same session shows the number again; the
+    secret only if this page has not shown it yet."""
+    intake = request.session.pop(SESSION_NEW, None)
+    if intake:
+        return render(request, "complaints/public/done.html", {"new": intake})
+    token = request.session.pop(SESSION_DONE, None)
+    if not token or token not in _issued_tokens(request):
         return redirect("complaints:track")
+    new = cache.get(_new_key(token))
+    if new:
+        cache.delete(_new_key(token))
+    else:
+        complaint = Complaint.objects.filter(submission_key=token).first()
+        if complaint is None:
+            return redirect("complaints:track")
+        new = {"pk": complaint.pk, "code": complaint.tracking_code, "secret": None}
+    request.session[SESSION_TRACKED] = sorted(tracked_ids(request) | {new["pk"]})
     return render(request, "complaints/public/done.html", {"new": new})
-
-
-def _failures_key(request: HttpRequest) -> str:
-    return f"complaints:track-failures:{captcha.client(request)}"
 
 
 def track(request: HttpRequest) -> HttpResponse:
     form = TrackForm(request.POST or None)
-    blocked = (cache.get(_failures_key(request)) or 0) >= TRACK_FAILURE_LIMIT
+    client = captcha.client(request)
+    blocked = tracking.lookups_blocked(client)
     if request.method == "POST" and not blocked and form.is_valid():
-        code = "".join(form.cleaned_data["code"].split()).upper()
-        secret = form.cleaned_data["secret"].strip().upper()
-        complaint = Complaint.objects.filter(tracking_code=code).first()
-        if complaint is not None and check_password(secret, complaint.tracking_secret_hash):
+        try:
+            complaint = tracking.prove(form.cleaned_data["code"], form.cleaned_data["secret"], client=client)
+        except tracking.LookupLimited:
+            complaint = None
+        if complaint is not None:
             remember(request, complaint)
             return redirect("complaints:track_detail", pk=complaint.pk)
-        if complaint is None:
-            check_password(secret or "-", _DUMMY_HASH)  # same time for an unknown number
-        key = _failures_key(request)
-        if not cache.add(key, 1, TRACK_FAILURE_WINDOW):
-            try:
-                cache.incr(key)
-            except ValueError:
-                cache.set(key, 1, TRACK_FAILURE_WINDOW)
-        blocked = (cache.get(key) or 0) >= TRACK_FAILURE_LIMIT
+        blocked = tracking.lookups_blocked(client)
         if not blocked:
             form.add_error(None, _("No complaint matches this number and secret. Please check both."))
     if blocked:
@@ -158,7 +199,6 @@ def _own(request: HttpRequest, pk: int) -> Complaint:
 
 def track_detail(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = _own(request, pk)
-    actor = request.user if request.user.is_authenticated else None
     rate_form = RateHandlingForm(prefix="rate")
     reopen_form = ReopenForm(prefix="reopen")
     if request.method == "POST":
@@ -170,14 +210,13 @@ def track_detail(request: HttpRequest, pk: int) -> HttpResponse:
                         complaint,
                         level=rate_form.cleaned_data["level"],
                         comment=rate_form.cleaned_data["comment"],
-                        actor=actor,
                     )
                     messages.success(request, _("Thank you for your rating."))
                     return redirect(request.path)
             elif "reopen" in request.POST:
                 reopen_form = ReopenForm(request.POST, prefix="reopen")
                 if reopen_form.is_valid():
-                    handling.reopen(complaint, reason=reopen_form.cleaned_data["reason"], actor=actor)
+                    handling.reopen(complaint, reason=reopen_form.cleaned_data["reason"])
                     messages.success(request, _("Your complaint was reopened."))
                     return redirect(request.path)
         except ValidationError as error:
@@ -216,3 +255,30 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     response["Content-Type"] = attachment.content_type
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def _window(request: HttpRequest) -> Department | None:
+    raw = request.POST.get("department") or request.GET.get("department") or ""
+    return Department.objects.filter(pk=raw, is_active=True).first() if raw.isdigit() else None
+
+
+def rate_window(request: HttpRequest) -> HttpResponse:
+    """A window visit rated by anyone (no login), limited per address like filing; the board of the department
+    and its disclosure page link here with ``?department=``, which offers the window's staff to choose from."""
+    department = _window(request)
+    if captcha.blocked(request, captcha.WINDOW_RATINGS):
+        return render(request, "complaints/ratings/rate.html", {"limited": True, "case": None}, status=429)
+    form = RateWindowForm(request.POST or None, department=department)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data_department = data.pop("department")
+        try:
+            ratings.rate_window_visit(data_department, rater=request.user, **data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            captcha.count_filing(request, captcha.WINDOW_RATINGS)
+            messages.success(request, _("Thank you for rating the service."))
+            # The next visitor at the same window (an evaluator device) starts from the same window.
+            return redirect(f"{reverse('complaints:rate_window')}?department={data_department.pk}")
+    return render(request, "complaints/ratings/rate.html", {"form": form, "case": None, "department": department})

@@ -172,3 +172,158 @@ def test_rate_case_service_is_reachable_only_for_finished_cases():
 
     with pytest.raises(ValidationError):
         ratings.rate_case(case, rater=citizen, level=5)
+
+
+# --- endpoints that offer what the pages offer ----------------------------------------------------------------
+
+
+def finished_case(applicant):
+    from django.utils import timezone
+
+    from tests.factories import make_accepted_case
+
+    case = make_accepted_case(applicant=applicant, status="delivered")
+    type(case).objects.filter(pk=case.pk).update(decided_at=timezone.now(), delivered_at=timezone.now())
+    return case
+
+
+def test_filing_with_attachments_and_an_own_case_in_multipart(api):
+    from tests.factories import make_accepted_case
+
+    from .factories import png_upload
+
+    citizen, other = CitizenFactory(), CitizenFactory()
+    mine, theirs = make_accepted_case(applicant=citizen), make_accepted_case(applicant=other)
+    api.force_authenticate(citizen)
+    body = {"category": "delay", "description": "超期", "department": mine.department_id, "name": "钱七"}
+    refused = api.post("/api/complaints/file/", {**body, "case": theirs.pk}, format="multipart")
+    assert refused.status_code == 400 and "case" in refused.data
+    anonymous = api.post("/api/complaints/file/", {**body, "case": mine.pk, "anonymous": True}, format="multipart")
+    assert anonymous.status_code == 400 and "case" in anonymous.data
+    created = api.post(
+        "/api/complaints/file/",
+        {**body, "case": mine.pk, "attachments": [png_upload("一.png"), png_upload("二.png")]},
+        format="multipart",
+    )
+    assert created.status_code == 201, created.data
+    complaint = Complaint.objects.get(pk=created.data["id"])
+    assert complaint.case == mine and complaint.complainant == citizen
+    assert sorted(complaint.attachments.values_list("original_name", flat=True)) == ["一.png", "二.png"]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    fake = SimpleUploadedFile("x.png", b"MZ" + b"\x00" * 100, content_type="image/png")
+    bad = api.post("/api/complaints/file/", {**body, "attachments": [fake]}, format="multipart")
+    assert bad.status_code == 400 and "attachments" in bad.data
+    assert Complaint.objects.count() == 1
+
+
+def test_assign_notes_and_history(api):
+    supervisor, colleague = make_supervisor(), make_supervisor()
+    complaint, _ = file()
+    api.force_authenticate(supervisor)
+    base = f"/api/complaints/complaints/{complaint.pk}"
+    api.post(f"{base}/accept/")
+    assert api.post(f"{base}/assign/", {"supervisor": 999999}).status_code == 400
+    clerk = StaffFactory().user
+    not_a_supervisor = api.post(f"{base}/assign/", {"supervisor": clerk.pk})
+    assert not_a_supervisor.status_code == 400 and "supervisor" in not_a_supervisor.data
+    assigned = api.post(f"{base}/assign/", {"supervisor": colleague.pk})
+    assert assigned.status_code == 200 and assigned.data["handler"] == colleague.pk
+    assert assigned.data["handling_mode"] == "assigned"
+    assert api.post(f"{base}/assign/", {"supervisor": colleague.pk}).status_code == 400  # not from this state
+
+    assert api.post(f"{base}/notes/", {"text": ""}).status_code == 400
+    added = api.post(f"{base}/notes/", {"text": "已调取监控"})
+    assert added.status_code == 201 and added.data["text"] == "已调取监控" and added.data["kind"] == "note"
+    notes = api.get(f"{base}/notes/").json()
+    assert [n["text"] for n in notes] == ["已调取监控"] and notes[0]["author_name"]
+
+    history = api.get(f"{base}/history/").json()
+    assert [row["action"] for row in history] == ["filed", "accepted", "assigned"]
+    assert history[0]["by_complainant"] and history[0]["actor_name"] is None
+    assert history[1]["actor_name"] and not history[1]["by_complainant"]
+
+    for user in (CitizenFactory(), StaffFactory().user, make_department_with_head()[1].user):
+        api.force_authenticate(user)
+        assert api.get(f"{base}/history/").status_code == 403
+        assert api.get(f"{base}/notes/").status_code == 403
+        assert api.post(f"{base}/notes/", {"text": "x"}).status_code == 403
+        assert api.post(f"{base}/assign/", {"supervisor": colleague.pk}).status_code == 403
+
+
+def test_complainant_rates_and_reopens_with_number_and_secret(api):
+    supervisor = make_supervisor()
+    complaint, secret = file()
+    code = complaint.tracking_code
+    early = api.post("/api/complaints/track/rate/", {"code": code, "secret": secret, "level": 5})
+    assert early.status_code == 400 and "level" in early.data
+    complaint = handling.accept(complaint, supervisor)
+    complaint = handling.handle_self(complaint, supervisor)
+    complaint = handling.record_finding(complaint, supervisor, finding="not_upheld", text="不属实")
+    handling.reply(complaint, supervisor, text="答复")
+    assert api.post("/api/complaints/track/rate/", {"code": code, "secret": secret, "level": 9}).status_code == 400
+    rated = api.post("/api/complaints/track/rate/", {"code": code, "secret": secret, "level": 2, "comment": "不满意"})
+    assert rated.status_code == 200 and rated.data["feedback_level"] == 2 and rated.data["status"] == "replied"
+    assert api.post("/api/complaints/track/reopen/", {"code": code, "secret": secret, "reason": ""}).status_code == 400
+    reopened = api.post("/api/complaints/track/reopen/", {"code": code, "secret": secret, "reason": "请重新调查"})
+    assert reopened.status_code == 200 and reopened.data["status"] == "reopened"
+    again = api.post("/api/complaints/track/reopen/", {"code": code, "secret": secret, "reason": "再次"})
+    assert again.status_code == 400 and "reason" in again.data
+    assert (
+        api.post("/api/complaints/track/reopen/", {"code": code, "secret": "WRONG", "reason": "x"}).status_code == 404
+    )
+
+
+def test_citizen_rates_their_own_finished_case_once(api):
+    citizen, other = CitizenFactory(), CitizenFactory()
+    case, theirs = finished_case(citizen), finished_case(other)
+    assert api.post("/api/complaints/case-ratings/", {"case": case.pk, "level": 5}).status_code in (401, 403)
+    api.force_authenticate(citizen)
+    refused = api.post("/api/complaints/case-ratings/", {"case": theirs.pk, "level": 5})
+    assert refused.status_code == 400 and "case" in refused.data
+    assert api.post("/api/complaints/case-ratings/", {"case": case.pk, "level": 7}).status_code == 400
+    rated = api.post(
+        "/api/complaints/case-ratings/",
+        {"case": case.pk, "level": 1, "window_level": 2, "tags": ["等待久"], "comment": "等了两小时"},
+        format="json",
+    )
+    assert rated.status_code == 201 and rated.data["level"] == 1 and rated.data["case"] == case.pk
+    assert api.post("/api/complaints/case-ratings/", {"case": case.pk, "level": 5}).status_code == 400
+
+
+def test_rating_appeal_by_the_department_and_decision_by_a_supervisor(api):
+    window = DepartmentFactory()
+    clerk = StaffFactory(department=window)
+    outsider = StaffFactory()
+    rating = ratings.rate_window_visit(window, level=1, handler=clerk)
+    base = f"/api/complaints/ratings/{rating.pk}"
+    api.force_authenticate(outsider.user)
+    assert api.post(f"{base}/appeal/", {"reason": "恶意"}).status_code == 404
+    api.force_authenticate(clerk.user)
+    assert api.post(f"{base}/appeal/", {"reason": ""}).status_code == 400
+    appealed = api.post(f"{base}/appeal/", {"reason": "恶意差评"})
+    assert appealed.status_code == 200 and appealed.data["appeal_status"] == "pending"
+    assert api.post(f"{base}/appeal/", {"reason": "再次"}).status_code == 400
+    assert api.post(f"{base}/appeal-decision/", {"uphold": True, "decision": "x"}).status_code == 403
+    api.force_authenticate(make_supervisor())
+    assert api.post(f"{base}/appeal-decision/", {"uphold": True}).status_code == 400
+    decided = api.post(f"{base}/appeal-decision/", {"uphold": True, "decision": "属恶意"}, format="json")
+    assert decided.status_code == 200 and decided.data["appeal_status"] == "upheld"
+    assert api.post(f"{base}/appeal-decision/", {"uphold": False, "decision": "x"}).status_code == 400
+
+
+def test_response_templates_for_supervisors(api):
+    from complaints.models import ResponseTemplate
+
+    ResponseTemplate.objects.create(title="A general", category="", body="感谢监督")
+    ResponseTemplate.objects.create(title="B rude", category="rudeness", body="已批评教育")
+    ResponseTemplate.objects.create(title="C late", category="delay", body="已督办")
+    api.force_authenticate(CitizenFactory())
+    assert api.get("/api/complaints/response-templates/").status_code == 403
+    api.force_authenticate(make_supervisor())
+    rows = api.get("/api/complaints/response-templates/").data["results"]
+    assert [r["title"] for r in rows] == ["A general", "B rude", "C late"]
+    rude = api.get("/api/complaints/response-templates/", {"category": "rudeness"}).data["results"]
+    assert [r["title"] for r in rude] == ["A general", "B rude"]
+    one = api.get(f"/api/complaints/response-templates/{rows[0]['id']}/").data
+    assert set(one) == {"id", "title", "category", "body"}

@@ -1,0 +1,77 @@
+"""Proving a tracking number and secret, with one limit on failed look-ups per client address.
+
+The tracking page, the API's ``track/`` endpoints and Open311's ``?secret=`` all go through ``prove``, so a
+guesser cannot move to another entry point when one refuses. Counters live in the cache, per address.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.core.cache import cache
+
+from complaints.models import Complaint
+
+TRACK_FAILURE_LIMIT = 10
+TRACK_FAILURE_WINDOW = 10 * 60
+
+
+class LookupLimited(Exception):
+    """Too many failed look-ups from this address in the window; nothing was checked."""
+
+
+def failure_limit() -> int:
+    return getattr(settings, "COMPLAINTS_TRACK_FAILURE_LIMIT", TRACK_FAILURE_LIMIT)
+
+
+def failure_window() -> int:
+    return getattr(settings, "COMPLAINTS_TRACK_FAILURE_WINDOW_SECONDS", TRACK_FAILURE_WINDOW)
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return make_password("not-a-complaint-secret")
+
+
+def _key(client: str) -> str:
+    return f"complaints:track-failures:{client}"
+
+
+def failures(client: str) -> int:
+    return cache.get(_key(client)) or 0
+
+
+def lookups_blocked(client: str) -> bool:
+    return failures(client) >= failure_limit()
+
+
+def _count_failure(client: str) -> None:
+    key = _key(client)
+    if cache.add(key, 1, failure_window()):
+        return
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, failure_window())
+
+
+def normal_code(code: str) -> str:
+    return "".join((code or "").split()).upper()
+
+
+def prove(code: str, secret: str, *, client: str) -> Complaint | None:
+    """The complaint whose number and secret match, or None (one more failure counted against ``client``).
+
+    Raises ``LookupLimited`` once ``client`` has failed too often in the window. An unknown number takes as long
+    to refuse as a wrong secret, so the answer's timing does not tell which numbers exist."""
+    if lookups_blocked(client):
+        raise LookupLimited
+    secret = (secret or "").strip().upper()
+    complaint = Complaint.objects.select_related("department").filter(tracking_code=normal_code(code)).first()
+    stored = complaint.tracking_secret_hash if complaint is not None else _dummy_hash()
+    if check_password(secret or "-", stored) and complaint is not None:
+        return complaint
+    _count_failure(client)
+    return None
