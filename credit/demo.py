@@ -2,6 +2,10 @@
 
 Safe to run again: every demo entry carries the marker below in its description, and a second run that finds one
 adds nothing. Runs on SQLite as well as PostgreSQL (only the services are used).
+
+Red-card entries link to the red cards the approvals demo raised when there are any (it loads first); without them
+they stay unlinked. Complaint entries stay unlinked: the complaints demo loads after this one, and its findings
+record their own entries, linked to their complaints.
 """
 
 from __future__ import annotations
@@ -10,8 +14,10 @@ import datetime as dt
 import random
 from typing import TextIO
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from credit import services
@@ -40,6 +46,24 @@ DEPARTMENT_FACTS = [
 ]
 
 
+def _red_cards(since: dt.date, limit: int) -> list:
+    """Recent red cards with a civil servant as handler, if the approvals app and its demo data are there. Read
+    through the app registry: credit itself never depends on approvals."""
+    try:
+        card_model = apps.get_model("approvals", "Card")
+    except LookupError:
+        return []
+    rows = card_model.objects.filter(level="red", handler__staff__isnull=False, raised_at__date__gte=since)
+    return list(rows.select_related("handler__staff", "case").order_by("-raised_at", "-pk")[:limit])
+
+
+def _case_link(card) -> str:
+    try:
+        return reverse("approvals:case_work", args=[card.case_id])
+    except NoReverseMatch:
+        return ""
+
+
 def _moment(day: dt.date, now: dt.datetime) -> dt.datetime:
     moment = timezone.make_aware(dt.datetime.combine(day, dt.time(10, 0)))
     return min(moment, now)
@@ -64,9 +88,9 @@ def load(stdout: TextIO | None = None) -> dict[str, int]:
     rng = random.Random(4)
     now = timezone.now()
     today = timezone.localdate(now)
-    counts = {"entries": 0, "pending": 0, "disputed": 0, "expired": 0}
+    counts = {"entries": 0, "pending": 0, "disputed": 0, "expired": 0, "linked": 0}
 
-    def record(subject: dict, code: str, source: str, text: str, fact: dt.date) -> CreditEntry:
+    def record(subject: dict, code: str, source: str, text: str, fact: dt.date, **link) -> CreditEntry:
         counts["entries"] += 1
         return services.record_entry(
             rule_code=code,
@@ -76,13 +100,28 @@ def load(stdout: TextIO | None = None) -> dict[str, int]:
             actor=supervisor,
             at=_moment(fact + dt.timedelta(days=3), now),
             **subject,
+            **link,
         )
 
+    cards = _red_cards(today - dt.timedelta(days=300), limit=12)
+    # With real red cards, every red-card entry is one of theirs; otherwise the ordinary facts include unlinked ones.
+    staff_facts = [fact for fact in STAFF_FACTS if not (cards and fact[0] == "red_card_case")]
     with transaction.atomic():
+        for card in cards:
+            record(
+                {"staff": card.handler.staff},
+                "red_card_case",
+                Source.RED_CARD,
+                f"{card.case.tracking_code} · {card.get_trigger_display()}",
+                min(timezone.localdate(card.raised_at), today),
+                source_object=card,
+                source_link=_case_link(card),
+            )
+            counts["linked"] += 1
         # Ordinary records: most people have none, some one to three, spread over the last three years.
         for person in staff:
             for _ in range(rng.choice((0, 0, 0, 1, 1, 2, 3))):
-                code, source, text = rng.choice(STAFF_FACTS)
+                code, source, text = rng.choice(staff_facts)
                 record({"staff": person}, code, source, text, today - dt.timedelta(days=rng.randint(5, 1000)))
         for department in departments:
             for _ in range(rng.choice((0, 1, 1, 2))):
@@ -109,7 +148,8 @@ def load(stdout: TextIO | None = None) -> dict[str, int]:
                 today - dt.timedelta(days=days),
             )
         if departments:
-            for days in (250, 150):
+            # Doubled while the first is valid: 1000 - 50 - 100 - 100 = 750, grade C, on the blacklist.
+            for days in (250, 150, 60):
                 record(
                     {"department": departments[-1]},
                     "public_criticism_4",
@@ -155,7 +195,7 @@ def load(stdout: TextIO | None = None) -> dict[str, int]:
                 )
         counts["expired"] = services.expire_entries(today, at=now)
     say(
-        f"Credit: {counts['entries']} entries recorded, {counts['pending']} waiting for confirmation, "
-        f"{counts['disputed']} objected to, {counts['expired']} expired."
+        f"Credit: {counts['entries']} entries recorded ({counts['linked']} linked to red cards), "
+        f"{counts['pending']} waiting for confirmation, {counts['disputed']} objected to, {counts['expired']} expired."
     )
     return counts
