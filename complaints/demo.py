@@ -111,18 +111,21 @@ def _walk(complaint: Complaint, target: str, supervisor, rng: random.Random, sta
     if target == "accepted":
         return
     department = complaint.department
-    if target == "with_department" or rng.random() < 0.5:
+    # Who investigates for the department: never the person complained about (then the head above, or the office).
+    head = handling.investigating_head(department, complaint.staff)
+    if head is not None and (target == "with_department" or rng.random() < 0.5):
         complaint = handling.hand_to_department(
             complaint, supervisor, department=department, instructions="请核实情况并报送调查结果。", at=at(2)
         )
         if target == "with_department":
             return
-        complaint = handling.department_report(
-            complaint, department.head.user, text="经核查，已约谈相关工作人员。", at=at(5)
-        )
+        complaint = handling.department_report(complaint, head.user, text="经核查，已约谈相关工作人员。", at=at(5))
     else:
         complaint = handling.handle_self(complaint, supervisor, at=at(2))
     if target == "investigating":
+        if rng.random() < 0.5:
+            # Some ask for more time: the queue of extension requests another supervisor decides.
+            handling.request_extension(complaint, supervisor, days=5, reason="需要调取监控录像核实。", at=at(3))
         return
     upheld = target != "closed_not_upheld" and rng.random() < 0.6
     sanctions = []
@@ -262,10 +265,48 @@ def _load_ratings(stdout: TextIO) -> int:
     return made
 
 
+def _load_appeals(now: dt.datetime) -> int:
+    """Three bad window ratings appealed by the department: one appeal pending, one upheld (the rating and its
+    rectification order set aside), one rejected (the rating stands and proposes its credit entry). Only once."""
+    supervisor = duty_supervisor()
+    if supervisor is None or ServiceRating.objects.exclude(appeal_status="").exists():
+        return 0
+    windows = list(
+        Department.objects.filter(is_active=True, head__isnull=False)
+        .order_by("-kind", "code")  # service windows first
+        .select_related("head__user")[:3]
+    )
+    made = 0
+    for index, (decision, level, comment) in enumerate(
+        (
+            (None, 1, "办事员推三阻四，非常不满意！"),
+            (True, 1, "没给我违规办理，差评！"),
+            (False, 2, "等了一个多小时才叫号。"),
+        )
+    ):
+        if not windows:
+            break
+        window = windows[index % len(windows)]
+        rating = ratings.rate_window_visit(
+            window, level=level, comment=comment, at=now - dt.timedelta(days=3 + index, hours=2)
+        )
+        rating = ratings.appeal_rating(rating, window.head.user, reason="该评价与事实不符，申请复核。")
+        if decision is not None:
+            ratings.decide_appeal(
+                rating,
+                supervisor,
+                uphold=decision,
+                decision="经核实属恶意差评，予以撤销。" if decision else "经核实评价属实，维持差评。",
+            )
+        made += 1
+    return made
+
+
 def load(stdout: TextIO) -> dict[str, int]:
     for title, category, body in TEMPLATES:
         ResponseTemplate.objects.get_or_create(title=title, defaults={"category": category, "body": body})
     complaints = _load_complaints(stdout)
     rated = _load_ratings(stdout)
+    rated += _load_appeals(timezone.now())
     stdout.write(f"complaints: {complaints} complaints, {rated} ratings added\n")
     return {"complaints": complaints, "ratings": rated}

@@ -17,7 +17,6 @@ from complaints.models import (
     ResponseTemplate,
     Sanction,
 )
-from efficiency_portal.accounts.forms import BootstrapFormMixin
 from efficiency_portal.org.models import Department, Staff
 
 LEVEL_CHOICES = [(str(value), label) for value, label in RatingLevel.choices]
@@ -51,7 +50,7 @@ def apply_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(None, message)
 
 
-class FilingForm(BootstrapFormMixin, forms.Form):
+class FilingForm(forms.Form):
     form_token = forms.CharField(widget=forms.HiddenInput)
     category = forms.ChoiceField(
         label=_("What is the complaint about?"),
@@ -87,21 +86,9 @@ class FilingForm(BootstrapFormMixin, forms.Form):
         required=False,
         help_text=_("PDF, JPEG or PNG, up to 5 files; the type is checked from the content."),
     )
-    anonymous = forms.BooleanField(
-        label=_("Complain without giving my name"),
-        required=False,
-        help_text=_(
-            "Anonymous complaints are handled too, but we cannot contact you; keep the tracking number and secret "
-            "to read the reply."
-        ),
-    )
+    anonymous = forms.BooleanField(label=_("Complain without giving my name"), required=False)
     name = forms.CharField(label=_("Your name"), max_length=100, required=False)
-    phone = forms.CharField(
-        label=_("Your phone number"),
-        max_length=30,
-        required=False,
-        help_text=_("A mobile number, or a landline with its area code (0571-88886666)."),
-    )
+    phone = forms.CharField(label=_("Your phone number"), max_length=30, required=False)
     email = forms.EmailField(label=_("Your e-mail"), required=False)
     send_secret = forms.BooleanField(label=_("Send me the tracking number and secret by SMS or e-mail"), required=False)
     captcha_token = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -132,11 +119,6 @@ class FilingForm(BootstrapFormMixin, forms.Form):
         else:
             del self.fields["captcha_token"]
             del self.fields["captcha_answer"]
-
-    def clean_phone(self) -> str:
-        from complaints.services.filing import normalise_phone
-
-        return normalise_phone(self.cleaned_data.get("phone") or "")
 
     def clean(self):
         cleaned = super().clean()
@@ -175,12 +157,12 @@ class IntakeForm(FilingForm):
     )
 
 
-class TrackForm(BootstrapFormMixin, forms.Form):
+class TrackForm(forms.Form):
     code = forms.CharField(label=_("Tracking number"), max_length=20)
     secret = forms.CharField(label=_("Secret"), max_length=40, widget=forms.PasswordInput(render_value=False))
 
 
-class RateHandlingForm(BootstrapFormMixin, forms.Form):
+class RateHandlingForm(forms.Form):
     level = forms.TypedChoiceField(
         label=_("How satisfied are you with the handling?"),
         choices=LEVEL_CHOICES,
@@ -192,7 +174,7 @@ class RateHandlingForm(BootstrapFormMixin, forms.Form):
     )
 
 
-class ReopenForm(BootstrapFormMixin, forms.Form):
+class ReopenForm(forms.Form):
     reason = forms.CharField(
         label=_("Why are you not satisfied?"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -235,56 +217,168 @@ class ExtensionForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300)
 
 
-class FindingForm(forms.Form):
-    finding = forms.ChoiceField(label=_("Finding"), choices=Finding.choices, widget=forms.RadioSelect)
-    text = forms.CharField(label=_("Grounds"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
-    sanction_staff = forms.ModelMultipleChoiceField(label=_("Civil servants at fault"), queryset=None, required=False)
-    staff_sanction = forms.ChoiceField(
-        label=_("Sanction for them"), choices=[("", "—"), *list(Sanction.choices)], required=False
+class StaffChoiceField(forms.CharField):
+    """A civil servant typed or picked from the page's list (employee number, or a name that is unique among
+    the active staff). The list is a <datalist>: searchable without any script."""
+
+    default_error_messages = {
+        "unknown": _("No active civil servant has this employee number or name."),
+        "ambiguous": _("Several civil servants have this name; please give the employee number."),
+    }
+
+    def clean(self, value):
+        value = (super().clean(value) or "").strip()
+        if not value:
+            return None
+        number = value.split(" ", 1)[0]
+        found = Staff.objects.filter(is_active=True, employee_no=number).select_related("department").first()
+        if found is not None:
+            return found
+        named = list(Staff.objects.filter(is_active=True, name=value).select_related("department")[:2])
+        if len(named) == 1:
+            return named[0]
+        raise ValidationError(self.error_messages["ambiguous" if named else "unknown"])
+
+
+class SanctionLineForm(forms.Form):
+    """One line of a finding: a civil servant OR a department, and its own sanction."""
+
+    staff = StaffChoiceField(
+        label=_("Civil servant"),
+        required=False,
+        max_length=60,
+        widget=forms.TextInput(
+            attrs={"list": "finding-staff-list", "autocomplete": "off", "class": "form-control form-control-sm"}
+        ),
+        help_text=_("Employee number or name"),
     )
-    sanction_department = forms.BooleanField(label=_("The department is at fault too"), required=False)
-    department_sanction = forms.ChoiceField(
-        label=_("Sanction for the department"), choices=[("", "—"), *list(Sanction.choices)], required=False
+    department = forms.ModelChoiceField(
+        label=_("or department"),
+        queryset=Department.objects.filter(is_active=True).order_by("sort_order", "name"),
+        required=False,
+        error_messages={"invalid_choice": _("Please choose a department that exists.")},
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
-
-    def __init__(self, *args, complaint=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.complaint = complaint
-        self.fields["sanction_staff"].queryset = Staff.objects.filter(
-            department=complaint.department if complaint else None
-        ).order_by("name")
-
-    def sanctions(self):
-        from complaints.services.handling import SanctionInput
-
-        result = []
-        sanction = self.cleaned_data.get("staff_sanction")
-        for staff in self.cleaned_data.get("sanction_staff") or []:
-            if sanction:
-                result.append(SanctionInput(sanction, staff=staff))
-        if self.cleaned_data.get("sanction_department") and self.cleaned_data.get("department_sanction"):
-            result.append(SanctionInput(self.cleaned_data["department_sanction"], department=self.complaint.department))
-        return result
+    sanction = forms.ChoiceField(
+        label=_("Sanction"),
+        choices=[("", "—"), *list(Sanction.choices)],
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("sanction_staff") and not cleaned.get("staff_sanction"):
-            self.add_error("staff_sanction", _("Please choose the sanction for the people named."))
+        staff, department, sanction = cleaned.get("staff"), cleaned.get("department"), cleaned.get("sanction")
+        if self.errors:
+            return cleaned
+        if staff is not None and department is not None:
+            raise ValidationError(_("A line names a civil servant or a department, not both: use two lines."))
+        if (staff is not None or department is not None) and not sanction:
+            self.add_error("sanction", _("Please choose the sanction."))
+        if sanction and staff is None and department is None:
+            raise ValidationError(_("Please name the civil servant or the department this sanction is for."))
         return cleaned
+
+    def sanction_input(self):
+        from complaints.services.handling import SanctionInput
+
+        data = self.cleaned_data
+        if not data.get("sanction"):
+            return None
+        return SanctionInput(data["sanction"], staff=data.get("staff"), department=data.get("department"))
+
+
+SANCTION_LINES = 4
+MORE_LINES = 3
+
+SanctionLineFormSet = forms.formset_factory(SanctionLineForm, extra=SANCTION_LINES, max_num=30, absolute_max=30)
+
+
+class FindingForm(forms.Form):
+    """The finding, its grounds, and as many sanction lines as needed (a formset under the prefix
+    ``sanction``): 推诿扯皮 between two departments is two department lines."""
+
+    finding = forms.ChoiceField(label=_("Finding"), choices=Finding.choices, widget=forms.RadioSelect)
+    text = forms.CharField(label=_("Grounds"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, complaint=None, lines=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.complaint = complaint
+        if lines is not None:
+            self.lines = lines
+        else:
+            self.lines = SanctionLineFormSet(self.data if self.is_bound else None, prefix="sanction")
+
+    @classmethod
+    def with_more_lines(cls, data, *, complaint=None, prefix: str = "finding") -> FindingForm:
+        """The form as posted, unbound (no errors shown yet), with MORE_LINES empty lines added."""
+        finding_initial = {name: data.get(f"{prefix}-{name}", "") for name in ("finding", "text")}
+        try:
+            total = min(int(data.get("sanction-TOTAL_FORMS", SANCTION_LINES)), 30)
+        except (TypeError, ValueError):
+            total = SANCTION_LINES
+        initial = [
+            {name: data.get(f"sanction-{index}-{name}", "") for name in ("staff", "department", "sanction")}
+            for index in range(total)
+        ]
+        formset_class = forms.formset_factory(SanctionLineForm, extra=MORE_LINES, max_num=30, absolute_max=30)
+        lines = formset_class(initial=initial, prefix="sanction")
+        return cls(initial=finding_initial, complaint=complaint, lines=lines, prefix=prefix)
+
+    def is_valid(self) -> bool:
+        form_ok = super().is_valid()
+        lines_ok = self.lines.is_valid()
+        return form_ok and lines_ok
+
+    def sanctions(self) -> list:
+        return [item for form in self.lines.forms if (item := form.sanction_input()) is not None]
 
 
 class ReplyForm(forms.Form):
     template = forms.ModelChoiceField(
-        label=_("Start from a template"), queryset=ResponseTemplate.objects.all(), required=False
+        label=_("Start from a template"),
+        queryset=ResponseTemplate.objects.all(),
+        required=False,
+        error_messages={"invalid_choice": _("This template does not exist (any more).")},
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
     text = forms.CharField(label=_("Reply"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args, complaint=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if complaint is not None:
+            # The templates of the complaint's category first, then the general ones; others are not offered.
+            from django.db.models import Case, IntegerField, Q, Value, When
+
+            self.fields["template"].queryset = (
+                ResponseTemplate.objects.filter(Q(category="") | Q(category=complaint.category))
+                .annotate(own=Case(When(category="", then=Value(1)), default=Value(0), output_field=IntegerField()))
+                .order_by("own", "title")
+            )
+
+    @classmethod
+    def from_template(cls, data, *, complaint=None, prefix: str = "reply") -> tuple[ReplyForm, bool]:
+        """The reply form pre-filled with the chosen template's text (unbound, so nothing is sent yet);
+        the flag says whether a template was found."""
+        offered = cls(complaint=complaint, prefix=prefix).fields["template"].queryset
+        template = offered.filter(pk=_int(data.get(f"{prefix}-template"))).first()
+        if template is None:
+            return cls(initial={"text": data.get(f"{prefix}-text", "")}, complaint=complaint, prefix=prefix), False
+        return cls(initial={"template": template.pk, "text": template.body}, complaint=complaint, prefix=prefix), True
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 class NoteForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class RateServiceForm(BootstrapFormMixin, forms.Form):
+class RateServiceForm(forms.Form):
     level = forms.TypedChoiceField(label=_("Overall"), choices=LEVEL_CHOICES, coerce=int, widget=forms.RadioSelect)
     service_level = forms.TypedChoiceField(
         label=_("The service"), choices=[("", "—"), *LEVEL_CHOICES], coerce=int, required=False, empty_value=None
@@ -308,27 +402,12 @@ class RateWindowForm(RateServiceForm):
         label=_("Which window or department?"),
         queryset=Department.objects.filter(is_active=True).order_by("sort_order", "name"),
     )
-    handler = forms.ModelChoiceField(
-        label=_("Who served you? (optional)"),
-        queryset=Staff.objects.none(),
-        required=False,
-        empty_label=_("I do not know / rather not say"),
-    )
 
-    field_order = ["department", "handler", "level", "window_level", "tags", "comment"]
+    field_order = ["department", "level", "window_level", "tags", "comment"]
 
-    def __init__(self, *args, department: Department | None = None, **kwargs):
-        """``department``: the window the visitor came from; its staff are offered as the handler."""
-        if department is not None:
-            kwargs.setdefault("initial", {}).setdefault("department", department.pk)
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["service_level"]
-        if department is None:
-            del self.fields["handler"]
-        else:
-            self.fields["handler"].queryset = Staff.objects.filter(department=department, is_active=True).order_by(
-                "name", "pk"
-            )
 
 
 class AppealForm(forms.Form):

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from efficiency_portal.common.storage import private_storage
@@ -181,6 +182,15 @@ class Complaint(models.Model):
     )
     extension_days = models.PositiveSmallIntegerField(_("extension (working days)"), default=0)
     extension_reason = models.CharField(_("reason for extension"), max_length=300, blank=True, default="")
+    # Who asked for the extension: another supervisor must approve it.
+    extension_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("extension asked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     finding = models.CharField(_("finding"), max_length=12, choices=Finding.choices, blank=True, default="")
     finding_text = models.TextField(_("grounds of the finding"), blank=True, default="")
     concluded_at = models.DateTimeField(_("concluded at"), null=True, blank=True)
@@ -257,13 +267,14 @@ class NoteKind(models.TextChoices):
     NOTE = "note", _("Investigation note")
     REPORT = "report", _("Department's report")
     RETURN = "return", _("Returned by the department (退单)")
+    INSTRUCTIONS = "instructions", _("Instructions to the department")
 
 
 class ComplaintNote(models.Model):
     complaint = models.ForeignKey(
         Complaint, verbose_name=_("complaint"), on_delete=models.CASCADE, related_name="notes"
     )
-    kind = models.CharField(_("kind"), max_length=10, choices=NoteKind.choices, default=NoteKind.NOTE)
+    kind = models.CharField(_("kind"), max_length=12, choices=NoteKind.choices, default=NoteKind.NOTE)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -303,11 +314,16 @@ EVENT_LABELS: dict[str, str] = {
     "replied": _("Replied"),
     "rated": _("Rated by the complainant"),
     "reopened": _("Reopened"),
+    "sanction_withdrawn": _("Sanction withdrawn by the new finding"),
 }
 
 
 class ComplaintEvent(models.Model):
-    """Every action on a complaint. ``public_text`` is what the complainant reads; ``note`` stays internal."""
+    """Every action on a complaint. ``public_text`` is what the complainant reads; ``note`` stays internal.
+
+    ``public_text`` holds the untranslated (English) message and ``public_params`` its placeholders, so the
+    complainant reads it in their own language whatever language the supervisor worked in (``public_message``).
+    """
 
     complaint = models.ForeignKey(
         Complaint, verbose_name=_("complaint"), on_delete=models.CASCADE, related_name="events"
@@ -320,6 +336,7 @@ class ComplaintEvent(models.Model):
     to_status = models.CharField(_("to"), max_length=16, blank=True, default="")
     at = models.DateTimeField(_("at"))
     public_text = models.CharField(_("what the complainant is told"), max_length=500, blank=True, default="")
+    public_params = models.JSONField(_("placeholders of the message"), default=dict, blank=True)
     note = models.TextField(_("internal note"), blank=True, default="")
 
     class Meta:
@@ -337,12 +354,37 @@ class ComplaintEvent(models.Model):
     def get_from_status_display(self) -> str:
         return _status_label(self.from_status)
 
+    @property
+    def public_message(self) -> str:
+        """What the complainant reads, translated into the language active now (the reader's)."""
+        if not self.public_text:
+            return ""
+        text = gettext(self.public_text)
+        if not self.public_params:
+            return text
+        # A translation that lost a placeholder falls back to the untranslated message, which still reads.
+        for candidate in (text, self.public_text):
+            try:
+                return candidate % self.public_params
+            except (KeyError, ValueError, TypeError):
+                continue
+        return text
+
     def get_to_status_display(self) -> str:
         return _status_label(self.to_status)
 
 
+class SanctionQuerySet(models.QuerySet):
+    def active(self) -> SanctionQuerySet:
+        """The sanctions that stand: not withdrawn by a later finding after a reopening."""
+        return self.filter(withdrawn_at__isnull=True)
+
+
 class ComplaintSanction(models.Model):
-    """One person or department at fault in an upheld finding, with the sanction and its credit entry."""
+    """One person or department at fault in an upheld finding, with the sanction and its credit entry.
+
+    A finding after a reopening replaces the earlier one: a sanction it repeats is kept (same row, same credit
+    entry); one it leaves out is withdrawn (``withdrawn_at``) together with its credit entry."""
 
     complaint = models.ForeignKey(
         Complaint, verbose_name=_("complaint"), on_delete=models.CASCADE, related_name="sanctions"
@@ -356,6 +398,9 @@ class ComplaintSanction(models.Model):
     sanction = models.CharField(_("sanction"), max_length=20, choices=Sanction.choices)
     credit_entry_id = models.BigIntegerField(_("credit entry"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"))
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    objects = SanctionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("sanction")

@@ -21,18 +21,28 @@ def headed_scope(user) -> set[int]:
     return set(headed_department_ids(user))
 
 
+def may_see_identity(user) -> bool:
+    """The complainant's identity (masked, and revealed with an audit record) is for supervisors only; an
+    administrator keeps every other access but not this one."""
+    return has_role(user, Role.SUPERVISOR)
+
+
+def is_accused(user, complaint: Complaint) -> bool:
+    """Whether ``user`` is the civil servant the complaint is about."""
+    return complaint.staff_id is not None and is_staff_member(user) and user.staff.pk == complaint.staff_id
+
+
 def may_investigate(user, complaint: Complaint) -> bool:
-    """The head of the department a complaint was handed to (or of a unit above it) acts for the department."""
-    return (
-        complaint.status == ComplaintStatus.WITH_DEPARTMENT
-        and complaint.investigating_department_id is not None
-        and complaint.investigating_department_id in headed_scope(user)
-    )
+    """The head of the department a complaint was handed to (or of a unit above it) acts for the department,
+    unless the complaint is about them."""
+    return complaint.status == ComplaintStatus.WITH_DEPARTMENT and may_view_as_department(user, complaint)
 
 
 def may_view_as_department(user, complaint: Complaint) -> bool:
-    return complaint.investigating_department_id is not None and complaint.investigating_department_id in headed_scope(
-        user
+    return (
+        complaint.investigating_department_id is not None
+        and complaint.investigating_department_id in headed_scope(user)
+        and not is_accused(user, complaint)
     )
 
 

@@ -76,9 +76,8 @@ def sanction_counts(start: dt.date, end: dt.date, *, sanction: str) -> dict[int,
     """Staff id → how many times the sanction was decided on them in [start, end]."""
     low, high = _span(start, end)
     rows = (
-        ComplaintSanction.objects.filter(
-            sanction=sanction, staff__isnull=False, decided_at__gte=low, decided_at__lt=high
-        )
+        ComplaintSanction.objects.active()
+        .filter(sanction=sanction, staff__isnull=False, decided_at__gte=low, decided_at__lt=high)
         .values("staff_id")
         .annotate(n=Count("pk"))
         .order_by()
@@ -130,38 +129,31 @@ def satisfaction(start: dt.date, end: dt.date, *, by: str) -> dict[int, Satisfac
     return result
 
 
-def dashboard_counts(on: dt.date) -> dict[str, int]:
-    complaint_type = ContentType.objects.get_for_model(Complaint)
-    order_type = ContentType.objects.get_for_model(RectificationOrder)
+# Rectification orders still being worked on (not closed, not set aside).
+OPEN_ORDER_STATES = (RectificationStatus.OPEN, RectificationStatus.CONTACTED, RectificationStatus.RECTIFIED)
+
+
+def overdue_clocks(model, on: dt.date) -> QuerySet[Deadline]:
+    """The running clocks of ``model`` (Complaint or RectificationOrder) that count as overdue on ``on``: red, or
+    due before that day began. The dashboard's figures and the drill-down lists both read this one definition."""
     low, _high = _span(on, on)
+    return (
+        Deadline.objects.filter(content_type=ContentType.objects.get_for_model(model))
+        .exclude(status=DeadlineStatus.FINISHED)
+        .filter(Q(light=Light.RED) | Q(due_at__lt=low))
+    )
+
+
+def dashboard_counts(on: dt.date) -> dict[str, int]:
+    """City-wide figures of the command centre; ``complaints:work_list?state=awaiting|open|overdue`` and
+    ``complaints:rectification_list?state=open|overdue`` list exactly the rows counted here."""
     complaints = Complaint.objects.aggregate(
         awaiting_acceptance=Count("pk", filter=Q(status=ComplaintStatus.SUBMITTED)),
         open=Count("pk", filter=Q(status__in=OPEN_STATES)),
     )
-    overdue_complaints = (
-        Deadline.objects.filter(content_type=complaint_type)
-        .exclude(status=DeadlineStatus.FINISHED)
-        .filter(Q(light=Light.RED) | Q(due_at__lt=low))
-        .values("object_id")
-        .distinct()
-        .count()
-    )
-    orders = RectificationOrder.objects.aggregate(
-        open=Count(
-            "pk",
-            filter=Q(
-                status__in=[RectificationStatus.OPEN, RectificationStatus.CONTACTED, RectificationStatus.RECTIFIED]
-            ),
-        )
-    )
-    overdue_orders = (
-        Deadline.objects.filter(content_type=order_type)
-        .exclude(status=DeadlineStatus.FINISHED)
-        .filter(Q(light=Light.RED) | Q(due_at__lt=low))
-        .values("object_id")
-        .distinct()
-        .count()
-    )
+    overdue_complaints = overdue_clocks(Complaint, on).values("object_id").distinct().count()
+    orders = RectificationOrder.objects.aggregate(open=Count("pk", filter=Q(status__in=OPEN_ORDER_STATES)))
+    overdue_orders = overdue_clocks(RectificationOrder, on).values("object_id").distinct().count()
     return {
         "awaiting_acceptance": complaints["awaiting_acceptance"],
         "open": complaints["open"],

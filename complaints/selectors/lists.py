@@ -13,7 +13,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -21,18 +20,21 @@ from complaints.models import (
     Complaint,
     ComplaintSanction,
     ComplaintStatus,
+    ExtensionState,
     RectificationOrder,
-    RectificationStatus,
     Sanction,
     ServiceRating,
 )
-from complaints.models.complaints import UPHELD_FINDINGS
+from complaints.models.complaints import OPEN_STATES
 from complaints.services.common import ACCEPT_CLOCK, CONCLUDE_CLOCK, CONTACT_CLOCK, RECTIFY_CLOCK, REOPEN_CLOCK
 from efficiency_portal.org.models import Staff
+from efficiency_portal.org.roles import is_staff_member
 from efficiency_portal.supervision.models import Deadline, DeadlineStatus
+from efficiency_portal.workdays.calendar import local_date
 
 from .access import department_scope, headed_scope
-from .figures import _score_expression, _span
+from .figures import OPEN_ORDER_STATES, _score_expression, _span, overdue_clocks
+from .stats import complaint_stats  # noqa: F401 - the pages and the API read the statistics from here
 
 PAGE_SIZE = 50
 
@@ -57,10 +59,30 @@ def with_clock(queryset: QuerySet[Complaint]) -> QuerySet[Complaint]:
     )
 
 
-def work_list(filters: Mapping[str, Any] | None = None) -> QuerySet[Complaint]:
-    """Every complaint for supervisors, newest first, with the running clock; filters from the query string."""
+# ``?state=`` of the work list: the command centre's figures (``dashboard_counts``) opened as lists.
+WORK_STATES = ("awaiting", "open", "overdue")
+# ``?state=`` of the rectification list.
+ORDER_STATES = ("open", "overdue")
+
+
+def work_list(filters: Mapping[str, Any] | None = None, *, on: dt.date | None = None) -> QuerySet[Complaint]:
+    """Every complaint for supervisors, newest first, with the running clock; filters from the query string.
+
+    ``state`` lists exactly what ``dashboard_counts(on)`` counts: ``awaiting`` (awaiting_acceptance), ``open``,
+    ``overdue`` (a running clock red or due before ``on``, today by default). ``extension=requested`` is the
+    queue of extension requests waiting for a supervisor's decision. Unknown values filter nothing."""
     filters = filters or {}
     rows = Complaint.objects.select_related("department", "staff", "handler", "investigating_department")
+    state = filters.get("state")
+    if state == "awaiting":
+        rows = rows.filter(status=ComplaintStatus.SUBMITTED)
+    elif state == "open":
+        rows = rows.filter(status__in=OPEN_STATES)
+    elif state == "overdue":
+        on = on or local_date(timezone.now())
+        rows = rows.filter(pk__in=overdue_clocks(Complaint, on).values("object_id"))
+    if filters.get("extension") in ExtensionState.values and filters.get("extension"):
+        rows = rows.filter(extension_state=filters["extension"])
     if filters.get("status"):
         rows = rows.filter(status=filters["status"])
     if filters.get("category"):
@@ -113,10 +135,14 @@ def page(queryset: QuerySet[Complaint], cursor: str | None, size: int = PAGE_SIZ
 
 
 def department_queue(user) -> QuerySet[Complaint]:
-    """Complaints handed to the departments ``user`` heads: what they are about, never who complained."""
+    """Complaints handed to the departments ``user`` heads: what they are about, never who complained; never
+    a complaint about ``user`` themselves."""
     scope = headed_scope(user)
+    rows = Complaint.objects.filter(investigating_department_id__in=scope)
+    if is_staff_member(user):
+        rows = rows.exclude(staff_id=user.staff.pk)
     return (
-        with_clock(Complaint.objects.filter(investigating_department_id__in=scope))
+        with_clock(rows)
         .select_related("department", "staff", "investigating_department")
         .only(
             "pk",
@@ -125,12 +151,39 @@ def department_queue(user) -> QuerySet[Complaint]:
             "status",
             "received_at",
             "description",
+            "happened_on",
+            "place",
             "department__name",
             "staff__name",
             "investigating_department__name",
         )
         .order_by("-received_at", "-pk")
     )
+
+
+@dataclass(frozen=True)
+class Handover:
+    """One hand-over to a department as the department reads it: when, to whom, the office's instructions."""
+
+    at: dt.datetime
+    department: str
+    instructions: str
+
+
+def handovers_for_department(complaint: Complaint, department_ids: Iterable[int]) -> list[Handover]:
+    """The hand-overs of ``complaint`` to the departments in ``department_ids`` (the reader's scope), oldest first,
+    with the instructions given. Read from the instruction notes only (one is written at every hand-over): the
+    office's own investigation notes and anything about the complainant stay out. One query."""
+    from complaints.models import ComplaintNote, NoteKind
+
+    notes = (
+        ComplaintNote.objects.filter(
+            complaint=complaint, kind=NoteKind.INSTRUCTIONS, department_id__in=set(department_ids)
+        )
+        .select_related("department")
+        .order_by("created_at", "pk")
+    )
+    return [Handover(at=note.created_at, department=note.department.name, instructions=note.text) for note in notes]
 
 
 def complainant_complaints(user) -> QuerySet[Complaint]:
@@ -144,7 +197,8 @@ def sanction_history(staff_ids, *, on: dt.date | None = None) -> dict[int, dict[
     on = on or timezone.localdate()
     low, high = _span(on - dt.timedelta(days=365), on)
     rows = (
-        ComplaintSanction.objects.filter(staff_id__in=list(staff_ids), decided_at__gte=low, decided_at__lt=high)
+        ComplaintSanction.objects.active()
+        .filter(staff_id__in=list(staff_ids), decided_at__gte=low, decided_at__lt=high)
         .values("staff_id", "sanction")
         .annotate(n=Count("pk"))
         .order_by()
@@ -208,6 +262,19 @@ def rating_list(filters: Mapping[str, Any] | None = None, *, user=None) -> Query
     return rows.order_by("-rated_at", "-pk")
 
 
+def my_ratings(user) -> QuerySet[ServiceRating]:
+    """The ratings in which ``user`` is the handler rated, with their rectification order (if any), newest first.
+    Nothing here names the citizen who rated."""
+    if not is_staff_member(user):
+        return ServiceRating.objects.none()
+    return (
+        ServiceRating.objects.filter(handler=user.staff)
+        .select_related("department", "case", "rectification")
+        .defer("rater")
+        .order_by("-rated_at", "-pk")
+    )
+
+
 def _sees_all(user) -> bool:
     from efficiency_portal.org.models import Role
     from efficiency_portal.org.roles import has_role
@@ -230,67 +297,24 @@ def rating_stats(queryset: QuerySet[ServiceRating]) -> list[dict]:
     return [{**row, "score": round((row["points"] or 0) / row["n"], 1) if row["n"] else None} for row in rows]
 
 
-def rectification_list(user) -> QuerySet[RectificationOrder]:
+def rectification_list(user, state: str = "", *, on: dt.date | None = None) -> QuerySet[RectificationOrder]:
+    """Orders ``user`` may work (supervisors: all; staff: their departments'), the most urgent first.
+    ``state`` lists exactly what ``dashboard_counts(on)`` counts: ``open`` (rectifications_open) and
+    ``overdue`` (rectifications_overdue)."""
     from efficiency_portal.org.roles import is_supervisor
 
     rows = RectificationOrder.objects.select_related("department", "rating", "rating__handler")
     if not is_supervisor(user):
         rows = rows.filter(department_id__in=department_scope(user))
+    if state == "open":
+        rows = rows.filter(status__in=OPEN_ORDER_STATES)
+    elif state == "overdue":
+        on = on or local_date(timezone.now())
+        rows = rows.filter(pk__in=overdue_clocks(RectificationOrder, on).values("object_id"))
     kinds = (CONTACT_CLOCK, RECTIFY_CLOCK)
     return rows.annotate(
         clock_light=_clock(RectificationOrder, kinds, "light"), clock_due=_clock(RectificationOrder, kinds, "due_at")
     ).order_by(F("clock_due").asc(nulls_last=True), "-opened_at", "-pk")
-
-
-OPEN_ORDER_STATES = (RectificationStatus.OPEN, RectificationStatus.CONTACTED, RectificationStatus.RECTIFIED)
-
-
-# --- statistics ---------------------------------------------------------------------------------------------------
-
-
-def complaint_stats(start: dt.date, end: dt.date) -> dict[str, Any]:
-    """Received, accepted, concluded (on time), 办结率, upheld rate: by category, department and month."""
-    low, high = _span(start, end)
-    received = Complaint.objects.filter(received_at__gte=low, received_at__lt=high)
-    complaint_type = ContentType.objects.get_for_model(Complaint)
-    on_time = Deadline.objects.filter(
-        content_type=complaint_type,
-        object_id=OuterRef("pk"),
-        kind__in=(CONCLUDE_CLOCK, REOPEN_CLOCK),
-        outcome__in=("early", "on_time"),
-    )
-    from django.db.models import Exists
-
-    aggregates = {
-        "received": Count("pk"),
-        "accepted": Count("pk", filter=Q(accepted_at__isnull=False)),
-        "concluded": Count("pk", filter=Q(concluded_at__isnull=False)),
-        "on_time": Count("pk", filter=Q(Exists(on_time), concluded_at__isnull=False)),
-        "upheld": Count("pk", filter=Q(finding__in=UPHELD_FINDINGS)),
-    }
-    base = received.order_by()
-
-    def rates(row: dict) -> dict:
-        accepted = row["accepted"] or 0
-        row["completion_rate"] = round(100 * row["concluded"] / accepted, 1) if accepted else None
-        row["upheld_rate"] = round(100 * row["upheld"] / row["concluded"], 1) if row["concluded"] else None
-        row["on_time_rate"] = round(100 * row["on_time"] / row["concluded"], 1) if row["concluded"] else None
-        return row
-
-    total = rates(base.aggregate(**aggregates))
-    by_category = [rates(row) for row in base.values("category").annotate(**aggregates).order_by("category")]
-    by_department = [
-        rates(row)
-        for row in base.values("department_id", name=F("department__name")).annotate(**aggregates).order_by("name")
-    ]
-    by_month = [
-        rates(row)
-        for row in base.annotate(month=TruncMonth("received_at"))
-        .values("month")
-        .annotate(**aggregates)
-        .order_by("month")
-    ]
-    return {"total": total, "by_category": by_category, "by_department": by_department, "by_month": by_month}
 
 
 def open_statuses() -> tuple[str, ...]:

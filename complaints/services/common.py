@@ -6,10 +6,11 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint, ComplaintEvent
@@ -47,8 +48,12 @@ def record_event(
     from_status: str = "",
     to_status: str = "",
     public_text: str = "",
+    public_params: dict[str, Any] | None = None,
     note: str = "",
 ) -> ComplaintEvent:
+    """Write the event row. ``public_text`` is a message marked for translation (``gettext_noop`` or lazy) and
+    ``public_params`` its placeholders: the message is stored untranslated and translated when the complainant
+    reads it, so a supervisor working in English does not write English into a Chinese citizen's timeline."""
     return ComplaintEvent.objects.create(
         complaint=complaint,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
@@ -56,9 +61,16 @@ def record_event(
         from_status=from_status,
         to_status=to_status or from_status,
         at=now_or(at),
-        public_text=str(public_text)[:500],
+        public_text=untranslated(public_text)[:500],
+        public_params={key: str(value) for key, value in (public_params or {}).items()},
         note=note,
     )
+
+
+def untranslated(message) -> str:
+    """The message id of a lazy or ``gettext_noop`` message (any plain text is returned as it is)."""
+    with translation.override(None):
+        return str(message)
 
 
 def transition(
@@ -70,6 +82,7 @@ def transition(
     actor,
     at: dt.datetime | None = None,
     public_text: str = "",
+    public_params: dict[str, Any] | None = None,
     note: str = "",
     **changes: Any,
 ) -> Complaint:
@@ -89,7 +102,15 @@ def transition(
         if not updated:
             raise ValidationError(_("The complaint was changed meanwhile; please reload and try again."))
         record_event(
-            current, action, actor, at=at, from_status=current.status, to_status=to, public_text=public_text, note=note
+            current,
+            action,
+            actor,
+            at=at,
+            from_status=current.status,
+            to_status=to,
+            public_text=public_text,
+            public_params=public_params,
+            note=note,
         )
     return Complaint.objects.get(pk=complaint.pk)
 
@@ -105,3 +126,36 @@ def office_department(user, fallback: Department) -> Department:
     """The department a supervisor's clock belongs to (their own), so red warnings reach the office's head."""
     staff = getattr(user, "staff", None) if user is not None else None
     return staff.department if staff is not None else fallback
+
+
+def portal_text(message, params: dict[str, Any] | None = None) -> str:
+    """A stored message for readers whose language is not known (notifications): the portal's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        text = str(message)
+    return text % params if params else text
+
+
+def tell_supervisors(*, key: str, title, body: str, link: str, exclude=None) -> int:
+    """One in-app notification (with its e-mail/SMS) to every active supervisor but ``exclude``, set-based;
+    ``key`` makes it once per supervisor. Returns how many were new."""
+    from django.db.models import CharField, F, Value
+    from django.db.models.functions import Cast, Concat
+
+    from efficiency_portal.notifications.services import enqueue_from_queryset
+
+    # The membership rows (user, group) rather than the users: the user model has a field named like a column of
+    # the notification (``kind``), which a values() annotation may not shadow.
+    memberships = get_user_model().groups.through.objects.filter(group__name=Role.SUPERVISOR, user__is_active=True)
+    if exclude is not None and getattr(exclude, "pk", None) is not None:
+        memberships = memberships.exclude(user_id=exclude.pk)
+    return enqueue_from_queryset(
+        memberships.order_by().values(
+            recipient_id=F("user_id"),
+            kind=Value("complaint", output_field=CharField()),
+            title=Value(portal_text(title)[:200], output_field=CharField()),
+            body=Value(body, output_field=CharField()),
+            link=Value(link, output_field=CharField()),
+            urgent=Value(False),
+            dedupe_key=Concat(Value(f"{key}:"), Cast(F("user_id"), CharField()), output_field=CharField()),
+        )
+    )

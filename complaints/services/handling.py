@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from complaints.models import (
     Complaint,
@@ -44,7 +45,9 @@ from .common import (
     clean_text,
     now_or,
     office_department,
+    portal_text,
     record_event,
+    tell_supervisors,
     transition,
 )
 from .filing import contact_of
@@ -138,11 +141,11 @@ def decline(
     transfer_to = clean_text(transfer_to, "transfer_to", required=False, max_length=200)
     to = ComplaintStatus.TRANSFERRED if transfer_to else ComplaintStatus.DECLINED
     public = (
-        _("Your complaint was sent on to %(to)s, which is competent: %(reason)s")
-        % {"to": transfer_to, "reason": reason}
+        gettext_noop("Your complaint was sent on to %(to)s, which is competent: %(reason)s")
         if transfer_to
-        else _("Your complaint was not accepted: %(reason)s") % {"reason": reason}
+        else gettext_noop("Your complaint was not accepted: %(reason)s")
     )
+    params = {"to": transfer_to, "reason": reason} if transfer_to else {"reason": reason}
     with transaction.atomic():
         complaint = transition(
             complaint,
@@ -152,12 +155,18 @@ def decline(
             actor=actor,
             at=at,
             public_text=public,
+            public_params=params,
             decline_reason=reason,
             transferred_to=transfer_to,
             handler=actor,
         )
         _finish(complaint, [ACCEPT_CLOCK], actor, at)
-        _tell_complainant(complaint, f"complaint:declined:{complaint.pk}", str(_("About your complaint")), str(public))
+        _tell_complainant(
+            complaint,
+            f"complaint:declined:{complaint.pk}",
+            portal_text(_("About your complaint")),
+            portal_text(_(public), params),
+        )
     return complaint
 
 
@@ -203,13 +212,41 @@ def assign(complaint: Complaint, actor, *, supervisor, at: dt.datetime | None = 
     return complaint
 
 
+def investigating_head(department: Department, accused: Staff | None) -> Staff | None:
+    """Who investigates for ``department``: its head, or, when it has none or the head is the person complained
+    about, the nearest head above it (heads act for the units below them). None when nobody but the accused could."""
+    seen: set[int] = set()
+    unit: Department | None = department
+    while unit is not None and unit.pk not in seen:
+        seen.add(unit.pk)
+        if unit.head_id is not None and (accused is None or unit.head_id != accused.pk):
+            return unit.head
+        unit = unit.parent
+    return None
+
+
 def hand_to_department(
     complaint: Complaint, actor, *, department: Department, instructions: str = "", at: dt.datetime | None = None
 ) -> Complaint:
-    """转办: the department concerned investigates and reports; it never learns who complained."""
+    """转办: the department concerned investigates and reports; it never learns who complained. The person
+    complained about never investigates their own complaint: if they are the only head who could, it is refused."""
     _require_supervisor(actor)
     if department is None or not department.is_active:
         raise ValidationError({"department": _("Please choose a department that exists.")})
+    current = Complaint.objects.select_related("staff").get(pk=complaint.pk)
+    head_staff = investigating_head(department, current.staff)
+    if head_staff is None:
+        if current.staff_id is not None and department.head_id == current.staff_id:
+            message = _(
+                "The head of %(department)s is the person complained about and nobody above heads it: hand the "
+                "complaint to a unit higher up or handle it in the office."
+            )
+        else:
+            message = _(
+                "Nobody heads %(department)s or a unit above it to investigate: hand the complaint to another "
+                "department or handle it in the office."
+            )
+        raise ValidationError({"department": message % {"department": department.name}})
     instructions = clean_text(instructions, "instructions", required=False)
     at = now_or(at)
     with transaction.atomic():
@@ -225,23 +262,28 @@ def hand_to_department(
             handling_mode=HandlingMode.DEPARTMENT,
             investigating_department=department,
         )
-        if instructions:
-            ComplaintNote.objects.create(
-                complaint=complaint, kind=NoteKind.NOTE, author=actor, text=instructions, created_at=at
-            )
-        head = department.head.user if department.head_id else None
+        # The department reads this on its page (never the supervisors' own investigation notes): when it was
+        # handed over, to which unit, and the instructions (possibly none).
+        ComplaintNote.objects.create(
+            complaint=complaint,
+            kind=NoteKind.INSTRUCTIONS,
+            author=actor,
+            department=department,
+            text=instructions,
+            created_at=at,
+        )
+        head = head_staff.user
         _hand_clock(complaint, head, actor)
-        if head is not None:
-            from efficiency_portal.notifications.services import notify
+        from efficiency_portal.notifications.services import notify
 
-            notify(
-                head,
-                kind="complaint",
-                title=str(_("A complaint to investigate")),
-                body=str(_("Complaint %(code)s was handed to your department.") % {"code": complaint.tracking_code}),
-                link=f"/complaints/department/{complaint.pk}/",
-                dedupe_key=f"complaint:handed:{complaint.pk}:{department.pk}:{at.timestamp():.0f}",
-            )
+        notify(
+            head,
+            kind="complaint",
+            title=portal_text(_("A complaint to investigate")),
+            body=portal_text(_("Complaint %(code)s was handed to your department."), {"code": complaint.tracking_code}),
+            link=reverse("complaints:department_detail", args=[complaint.pk]),
+            dedupe_key=f"complaint:handed:{complaint.pk}:{department.pk}:{at.timestamp():.0f}",
+        )
     return complaint
 
 
@@ -330,22 +372,48 @@ def request_extension(
         raise ValidationError(_("Only a complaint under investigation can be extended."))
     if at >= clock.due_at:
         raise ValidationError({"days": _("The time limit has already expired; an extension must be asked before.")})
-    updated = Complaint.objects.filter(pk=complaint.pk, extension_state="").update(
-        extension_state=ExtensionState.REQUESTED, extension_days=days, extension_reason=reason
-    )
-    if not updated:
-        raise ValidationError({"days": _("An extension was already asked for; there is only one.")})
-    record_event(complaint, "extension_requested", actor, at=at, from_status=complaint.status, note=reason)
+    with transaction.atomic():
+        updated = Complaint.objects.filter(pk=complaint.pk, extension_state="").update(
+            extension_state=ExtensionState.REQUESTED,
+            extension_days=days,
+            extension_reason=reason,
+            extension_requested_by=actor,
+        )
+        if not updated:
+            raise ValidationError({"days": _("An extension was already asked for; there is only one.")})
+        record_event(complaint, "extension_requested", actor, at=at, from_status=complaint.status, note=reason)
+        # Another supervisor decides: tell them all (the one asking is left out).
+        tell_supervisors(
+            key=f"complaint:extension:{complaint.pk}:{complaint.reopen_count}",
+            title=_("An extension to decide"),
+            body=portal_text(
+                _("%(who)s asks for %(days)d more working days on complaint %(code)s: %(reason)s"),
+                {"who": _person(actor), "days": days, "code": complaint.tracking_code, "reason": reason},
+            ),
+            link=complaint.get_absolute_url(),
+            exclude=actor,
+        )
     return Complaint.objects.get(pk=complaint.pk)
 
 
+def _person(user) -> str:
+    staff = getattr(user, "staff", None)
+    return staff.name if staff is not None else user.get_username()
+
+
 def decide_extension(complaint: Complaint, actor, *, approve: bool, at: dt.datetime | None = None) -> Complaint:
+    """Another supervisor than the one who asked approves or rejects the extension."""
     _require_supervisor(actor)
     at = now_or(at)
+    current = Complaint.objects.get(pk=complaint.pk)
+    if approve and current.extension_requested_by_id is not None and current.extension_requested_by_id == actor.pk:
+        raise ValidationError(_("You asked for this extension: another supervisor must approve it."))
     with transaction.atomic():
-        updated = Complaint.objects.filter(pk=complaint.pk, extension_state=ExtensionState.REQUESTED).update(
-            extension_state=ExtensionState.APPROVED if approve else ExtensionState.REJECTED
-        )
+        rows = Complaint.objects.filter(pk=complaint.pk, extension_state=ExtensionState.REQUESTED)
+        if approve:
+            # Conditional on who asked too, so that a request re-asked meanwhile is not approved by its asker.
+            rows = rows.exclude(extension_requested_by=actor)
+        updated = rows.update(extension_state=ExtensionState.APPROVED if approve else ExtensionState.REJECTED)
         if not updated:
             raise ValidationError(_("There is no extension request to decide."))
         complaint.refresh_from_db()
@@ -362,6 +430,21 @@ def decide_extension(complaint: Complaint, actor, *, approve: bool, at: dt.datet
             from_status=complaint.status,
             public_text=_("The time to investigate was extended.") if approve else "",
         )
+        asker = complaint.extension_requested_by
+        if asker is not None and asker.pk != actor.pk:
+            from efficiency_portal.notifications.services import notify
+
+            notify(
+                asker,
+                kind="complaint",
+                title=portal_text(_("Extension approved") if approve else _("Extension rejected")),
+                body=portal_text(
+                    _("Your extension request on complaint %(code)s was decided by %(who)s."),
+                    {"code": complaint.tracking_code, "who": _person(actor)},
+                ),
+                link=complaint.get_absolute_url(),
+                dedupe_key=f"complaint:extension-decided:{complaint.pk}:{complaint.reopen_count}",
+            )
     return complaint
 
 
@@ -397,6 +480,53 @@ def _record_credit(sanction: ComplaintSanction, complaint: Complaint, actor) -> 
     return entry.pk
 
 
+def _subject_key(staff_id: int | None, department_id: int | None, sanction: str) -> tuple:
+    return (staff_id, department_id, sanction)
+
+
+def _check_sanctions(finding: str, sanctions: Sequence[SanctionInput], standing: set[tuple]) -> list[str]:
+    """The errors of the sanction lines (empty when they are fine)."""
+    if finding in UPHELD_FINDINGS and not sanctions:
+        return [_("An upheld complaint needs at least one sanction naming who is at fault.")]
+    if finding == Finding.NOT_UPHELD and sanctions:
+        return [_("A complaint that is not upheld carries no sanction.")]
+    errors: list[str] = []
+    seen: set[tuple] = set()
+    for item in sanctions:
+        if item.sanction not in Sanction.values:
+            errors.append(_("Unknown sanction."))
+            continue
+        if (item.staff is None) == (item.department is None):
+            errors.append(_("Each sanction names one civil servant or one department."))
+            continue
+        key = _subject_key(getattr(item.staff, "pk", None), getattr(item.department, "pk", None), item.sanction)
+        subject = item.staff if item.staff is not None else item.department
+        if key in seen:
+            errors.append(_("%(subject)s is named twice with the same sanction.") % {"subject": subject})
+        seen.add(key)
+        # A sanction an earlier finding decided is kept as it is; a new one needs someone still in service.
+        if key not in standing and not subject.is_active:
+            errors.append(_("%(subject)s is no longer active.") % {"subject": subject})
+    return errors
+
+
+def _withdraw_credit(row: ComplaintSanction, complaint: Complaint, finding: str, actor, at: dt.datetime) -> None:
+    from credit.models import CreditEntry, EntryStatus
+    from credit.services import withdraw_entry
+
+    entry = CreditEntry.objects.filter(pk=row.credit_entry_id).first()
+    if entry is None or entry.status not in (EntryStatus.PENDING, EntryStatus.CONFIRMED, EntryStatus.DISPUTED):
+        return
+    reason = _(
+        "Complaint %(code)s was reopened and found again: “%(finding)s”. The sanction “%(sanction)s” no longer stands."
+    ) % {
+        "code": complaint.tracking_code,
+        "finding": Finding(finding).label,
+        "sanction": row.get_sanction_display(),
+    }
+    withdraw_entry(entry, actor, str(reason), at=at)
+
+
 def record_finding(
     complaint: Complaint,
     actor,
@@ -406,7 +536,11 @@ def record_finding(
     sanctions: Sequence[SanctionInput] = (),
     at: dt.datetime | None = None,
 ) -> Complaint:
-    """属实/部分属实 names who is at fault and the sanction (recorded in credit); 不属实 has none."""
+    """属实/部分属实 names who is at fault and the sanction (recorded in credit); 不属实 has none.
+
+    After a reopening the new finding replaces the earlier one: a sanction it repeats (same person or
+    department, same sanction) is kept with its credit entry, no second entry; an earlier sanction it leaves
+    out is withdrawn, its credit entry through ``credit.services.withdraw_entry``."""
     _require_supervisor(actor)
     at = now_or(at)
     errors: dict[str, list] = {}
@@ -416,15 +550,11 @@ def record_finding(
         text = clean_text(text, "text")
     except ValidationError as error:
         errors["text"] = error.messages
-    if finding in UPHELD_FINDINGS and not sanctions:
-        errors["sanctions"] = [_("An upheld complaint needs at least one sanction naming who is at fault.")]
-    if finding == Finding.NOT_UPHELD and sanctions:
-        errors["sanctions"] = [_("A complaint that is not upheld carries no sanction.")]
-    for item in sanctions:
-        if item.sanction not in Sanction.values:
-            errors["sanctions"] = [_("Unknown sanction.")]
-        if (item.staff is None) == (item.department is None):
-            errors["sanctions"] = [_("Each sanction names one civil servant or one department.")]
+    standing_rows = list(ComplaintSanction.objects.active().filter(complaint=complaint).order_by("pk"))
+    standing = {_subject_key(row.staff_id, row.department_id, row.sanction): row for row in standing_rows}
+    sanction_errors = _check_sanctions(finding, sanctions, set(standing))
+    if sanction_errors:
+        errors["sanctions"] = sanction_errors
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -441,8 +571,29 @@ def record_finding(
             concluded_at=at,
         )
         _finish(complaint, [CONCLUDE_CLOCK, REOPEN_CLOCK], actor, at)
-        # A reopened complaint's new finding replaces the earlier sanctions' rows (their credit entries stay).
+        wanted = {
+            _subject_key(getattr(item.staff, "pk", None), getattr(item.department, "pk", None), item.sanction)
+            for item in sanctions
+        }
+        for key, row in standing.items():
+            if key in wanted:
+                continue
+            ComplaintSanction.objects.filter(pk=row.pk, withdrawn_at__isnull=True).update(withdrawn_at=at)
+            if row.credit_entry_id is not None:
+                _withdraw_credit(row, complaint, finding, actor, at)
+            subject = row.staff.name if row.staff_id else row.department.name
+            record_event(
+                complaint,
+                "sanction_withdrawn",
+                actor,
+                at=at,
+                from_status=ComplaintStatus.CONCLUDED,
+                note=f"{subject}: {row.get_sanction_display()}",
+            )
         for item in sanctions:
+            key = _subject_key(getattr(item.staff, "pk", None), getattr(item.department, "pk", None), item.sanction)
+            if key in standing:
+                continue  # repeated by the new finding: the row and its credit entry stay
             row = ComplaintSanction.objects.create(
                 complaint=complaint,
                 staff=item.staff,
@@ -481,8 +632,8 @@ def reply(complaint: Complaint, actor, *, text: str, at: dt.datetime | None = No
         _tell_complainant(
             complaint,
             f"complaint:replied:{complaint.pk}:{complaint.reopen_count}",
-            str(_("Reply to your complaint %(code)s") % {"code": complaint.tracking_code}),
-            str(_("The reply is ready; read it and rate it on the tracking page.")),
+            portal_text(_("Reply to your complaint %(code)s"), {"code": complaint.tracking_code}),
+            portal_text(_("The reply is ready; read it and rate it on the tracking page.")),
         )
     return complaint
 
@@ -503,7 +654,7 @@ def rate_handling(
         allowed_from=[ComplaintStatus.REPLIED],
         to=ComplaintStatus.CLOSED if satisfied else ComplaintStatus.REPLIED,
         action="rated",
-        actor=None,  # the complainant: no account in the history, which the office reads
+        actor=actor,
         at=at,
         public_text=_("Thank you for your rating."),
         note=comment,
@@ -537,13 +688,14 @@ def reopen(complaint: Complaint, *, reason: str, actor=None, at: dt.datetime | N
             extension_state="",
             extension_days=0,
             extension_reason="",
+            extension_requested_by=None,
         )
         if not updated:
             raise ValidationError({"reason": _("A complaint can be reopened only once.")})
         record_event(
             current,
             "reopened",
-            None,  # the complainant: no account in the history, which the office reads
+            actor,
             at=at,
             from_status=current.status,
             to_status=ComplaintStatus.REOPENED,

@@ -28,7 +28,7 @@ from efficiency_portal.org.models import Department, Staff
 from efficiency_portal.org.roles import is_supervisor
 from efficiency_portal.supervision.services import finish_deadline, open_deadline
 
-from .common import CONTACT_CLOCK, RECTIFY_CLOCK, clean_text, now_or
+from .common import CONTACT_CLOCK, RECTIFY_CLOCK, clean_text, now_or, portal_text, tell_supervisors
 
 TAG_MAX = 8
 
@@ -379,12 +379,28 @@ def appeal_rating(rating: ServiceRating, actor, *, reason: str) -> ServiceRating
             {"reason": _("This rating already stands: its rectification was followed up and closed.")}
         )
     reason = clean_text(reason, "reason")
-    updated = ServiceRating.objects.filter(pk=rating.pk, appeal_status="").update(
-        appeal_status=AppealStatus.PENDING, appeal_reason=reason
-    )
-    if not updated:
-        raise ValidationError({"reason": _("This rating was already appealed.")})
-    return ServiceRating.objects.get(pk=rating.pk)
+    with transaction.atomic():
+        updated = ServiceRating.objects.filter(pk=rating.pk, appeal_status="").update(
+            appeal_status=AppealStatus.PENDING, appeal_reason=reason
+        )
+        if not updated:
+            raise ValidationError({"reason": _("This rating was already appealed.")})
+        rating = ServiceRating.objects.select_related("department").get(pk=rating.pk)
+        tell_supervisors(
+            key=f"rating:appeal:{rating.pk}",
+            title=_("A rating appeal to decide"),
+            body=portal_text(
+                _("%(department)s appeals against the rating “%(level)s” of %(date)s."),
+                {
+                    "department": rating.department.name,
+                    "level": portal_text(RatingLevel(rating.level).label),
+                    "date": timezone.localdate(rating.rated_at).isoformat(),
+                },
+            ),
+            link=rating.get_absolute_url(),
+            exclude=actor,
+        )
+    return rating
 
 
 def decide_appeal(

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from complaints.forms import ReasonForm, TextForm, apply_errors
 from complaints.models import Complaint
 from complaints.selectors.access import headed_scope, may_investigate, may_view_as_department
-from complaints.selectors.lists import department_queue
+from complaints.selectors.lists import department_queue, handovers_for_department
 from complaints.services import handling
 
 
@@ -25,10 +25,12 @@ def department_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """What the complaint is about, when and where it happened, and the office's instructions on handing it over
+    (with when they were given); never the identity, the contact, the evidence files or the anonymity flag."""
     complaint = department_queue(request.user).filter(pk=pk).first()
-    if complaint is None or not may_view_as_department(request.user, Complaint.objects.get(pk=pk)):
+    full = Complaint.objects.filter(pk=pk).first()
+    if complaint is None or full is None or not may_view_as_department(request.user, full):
         raise Http404
-    full = Complaint.objects.get(pk=pk)
     report_form = TextForm(prefix="report")
     return_form = ReasonForm(prefix="return")
     if request.method == "POST":
@@ -51,6 +53,7 @@ def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
             apply_errors(report_form if request.POST.get("action") == "report" else return_form, error)
     context = {
         "complaint": complaint,
+        "handovers": handovers_for_department(full, headed_scope(request.user)),
         "may_act": may_investigate(request.user, full),
         "report_form": report_form,
         "return_form": return_form,

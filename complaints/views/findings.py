@@ -25,7 +25,8 @@ def finding(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if complaint is None:
         raise Http404
-    sanctions = complaint.sanctions.select_related("staff", "staff__department", "department").order_by("pk")
+    # Sanctions withdrawn by a later finding (after a reopening) no longer stand and are not shown.
+    sanctions = complaint.sanctions.active().select_related("staff", "staff__department", "department").order_by("pk")
     visible = finding_sanctions_for(request.user, complaint, sanctions)
     # 404 rather than 403: a stranger learns nothing, not even that the complaint exists.
     if visible is None:

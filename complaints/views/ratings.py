@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from approvals.selectors.finished import rateable_cases
@@ -15,17 +17,28 @@ from complaints.forms import (
     AppealForm,
     NoteForm,
     RateServiceForm,
+    RateWindowForm,
     apply_errors,
 )
-from complaints.models import RatingLevel, RectificationOrder, RectificationStatus, ServiceRating
+from complaints.models import (
+    AppealStatus,
+    RatingLevel,
+    RatingSubject,
+    RectificationOrder,
+    RectificationStatus,
+    ServiceRating,
+)
+from complaints.selectors import satisfaction
 from complaints.selectors.access import department_scope, may_see_ratings, may_work_rectification
+from complaints.selectors.lists import ORDER_STATES, rating_stats
+from complaints.selectors.lists import my_ratings as my_rating_rows
 from complaints.selectors.lists import rating_list as rating_rows
-from complaints.selectors.lists import rating_stats
 from complaints.selectors.lists import rectification_list as order_rows
 from complaints.services import ratings
 from efficiency_portal.common.excel import export
 from efficiency_portal.org.models import Department, Role
 from efficiency_portal.org.roles import has_role, is_staff_member, is_supervisor
+from efficiency_portal.supervision.models import Light
 
 
 @login_required
@@ -48,6 +61,20 @@ def rate_case(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "complaints/ratings/rate.html", {"form": form, "case": case})
 
 
+def rate_window(request: HttpRequest) -> HttpResponse:
+    form = RateWindowForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            ratings.rate_window_visit(data.pop("department"), rater=request.user, **data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Thank you for rating the service."))
+            return redirect("complaints:rate_window")
+    return render(request, "complaints/ratings/rate.html", {"form": form, "case": None})
+
+
 EXPORT_COLUMNS = [
     (_("Rated at"), "rated_at"),
     (_("What was rated"), lambda r: r.get_subject_display()),
@@ -58,13 +85,15 @@ EXPORT_COLUMNS = [
     (_("Comment"), "comment"),
     (_("Appeal"), lambda r: r.get_appeal_status_display()),
 ]
+RATING_FILTERS = ("department", "level", "subject", "appeal")
 
 
 @login_required
 def rating_list(request: HttpRequest) -> HttpResponse:
     if not may_see_ratings(request.user):
         raise PermissionDenied
-    filters = {key: request.GET.get(key, "") for key in ("department", "level", "subject", "appeal")}
+    # Filters: department, level, subject (case/window), appeal (pending = the supervisors' queue of appeals).
+    filters = {key: request.GET.get(key, "") for key in RATING_FILTERS}
     rows = rating_rows(filters, user=request.user)
     if request.GET.get("export") == "xlsx":
         return export(rows[:20_000], EXPORT_COLUMNS, "ratings.xlsx", title=_("Ratings"))
@@ -73,6 +102,9 @@ def rating_list(request: HttpRequest) -> HttpResponse:
         "stats": rating_stats(rows),
         "filters": filters,
         "levels": RatingLevel.choices,
+        "subjects": RatingSubject.choices,
+        "appeals": [(value, label) for value, label in AppealStatus.choices if value],
+        "appeals_pending": rating_rows({"appeal": AppealStatus.PENDING}, user=request.user).count(),
         "departments": Department.objects.filter(is_active=True).order_by("sort_order", "name"),
     }
     return render(request, "complaints/ratings/list.html", context)
@@ -119,11 +151,59 @@ def rating_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "complaints/ratings/detail.html", context)
 
 
+ORDER_COLUMNS = [
+    (_("Opened"), "opened_at"),
+    (_("Department"), "department__name"),
+    (_("Handler"), lambda o: o.rating.handler.name if o.rating.handler_id else ""),
+    (_("Rating"), lambda o: o.rating.get_level_display()),
+    (_("Comment"), lambda o: o.rating.comment),
+    (_("Status"), lambda o: o.get_status_display()),
+    (_("Light"), lambda o: Light(o.clock_light).label if o.clock_light else ""),
+    (_("Due"), "clock_due"),
+    (_("Contact"), "contact_note"),
+    (_("What was rectified"), "rectification_note"),
+    (_("Follow-up"), "follow_up_note"),
+]
+ORDERS_PER_PAGE = 50
+
+
 @login_required
 def rectification_list(request: HttpRequest) -> HttpResponse:
+    """``?state=open|overdue`` lists exactly the command centre's ``rectifications_open`` /
+    ``rectifications_overdue``; ``page`` pages by 50; ``export=xlsx``."""
     if not (is_staff_member(request.user) or is_supervisor(request.user)):
         raise PermissionDenied
-    return render(request, "complaints/ratings/rectifications.html", {"orders": order_rows(request.user)[:200]})
+    state = request.GET.get("state", "")
+    state = state if state in ORDER_STATES else ""
+    rows = order_rows(request.user, state)
+    if request.GET.get("export") == "xlsx":
+        return export(rows[:20_000], ORDER_COLUMNS, "rectifications.xlsx", title=_("Rectification orders"))
+    page = Paginator(rows, ORDERS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "orders": page.object_list,
+        "page": page,
+        "state": state,
+        "states": [("open", _("Open")), ("overdue", _("Overdue (red or past due)"))],
+        "query": query.urlencode(),
+    }
+    return render(request, "complaints/ratings/rectifications.html", context)
+
+
+@login_required
+def my_ratings(request: HttpRequest) -> HttpResponse:
+    """A civil servant's own ratings (as the handler rated) with the state of their rectification: what the
+    citizen chose and wrote, never who they are."""
+    if not is_staff_member(request.user):
+        raise PermissionDenied
+    rows = my_rating_rows(request.user)
+    page = Paginator(rows, ORDERS_PER_PAGE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    summary = satisfaction(today.replace(month=1, day=1), today, by="staff").get(request.user.staff.pk)
+    return render(
+        request, "complaints/ratings/mine.html", {"ratings": page.object_list, "page": page, "summary": summary}
+    )
 
 
 @login_required

@@ -26,12 +26,19 @@ from complaints.forms import (
     ReplyForm,
     apply_errors,
 )
-from complaints.models import Category, Complaint, ComplaintChannel, ComplaintStatus, ResponseTemplate
+from complaints.models import (
+    Category,
+    Complaint,
+    ComplaintChannel,
+    ComplaintStatus,
+    ExtensionState,
+)
 from complaints.selectors import lists
+from complaints.selectors.access import may_see_identity
 from complaints.services import handling
 from complaints.services.filing import masked_identity, reveal_identity
 from efficiency_portal.common.excel import export
-from efficiency_portal.org.models import Department, Role
+from efficiency_portal.org.models import Department, Role, Staff
 from efficiency_portal.org.roles import has_role
 from efficiency_portal.supervision.models import Light
 
@@ -73,19 +80,32 @@ EXPORT_COLUMNS = [
 ]
 
 
+WORK_FILTERS = ("state", "status", "category", "department", "light", "channel", "extension", "q")
+
+
 @supervisor_only
 def work_list(request: HttpRequest) -> HttpResponse:
-    filters = {key: request.GET.get(key, "") for key in ("status", "category", "department", "light", "channel", "q")}
+    """Filters: ``state`` (awaiting, open, overdue: the command centre's figures), ``status``, ``category``,
+    ``department``, ``light``, ``channel``, ``extension`` (requested: the queue of extension requests), ``q``
+    (tracking number); ``cursor`` pages; ``export=xlsx``."""
+    filters = {key: request.GET.get(key, "") for key in WORK_FILTERS}
     rows = lists.work_list(filters)
     if request.GET.get("export") == "xlsx":
         # No identity columns: an export leaves the office and must not carry who complained.
         return export(rows[:EXPORT_MAX], EXPORT_COLUMNS, "complaints.xlsx", title=_("Complaints"))
-    page = lists.page(rows, request.GET.get("cursor"))
+    page = lists.page(rows, request.GET.get("cursor"), lists.PAGE_SIZE)
     query = request.GET.copy()
     query.pop("cursor", None)
     context = {
         "page": page,
         "filters": filters,
+        "states": [
+            ("awaiting", _("Awaiting acceptance")),
+            ("open", _("Open")),
+            ("overdue", _("Overdue (red or past due)")),
+        ],
+        "extension_states": [(value, label) for value, label in ExtensionState.choices if value != ExtensionState.NONE],
+        "extensions_waiting": Complaint.objects.filter(extension_state=ExtensionState.REQUESTED).count(),
         "statuses": ComplaintStatus.choices,
         "categories": Category.choices,
         "channels": ComplaintChannel.choices,
@@ -100,15 +120,22 @@ def _forms(complaint: Complaint, data=None, which: str = "") -> dict:
     def bound(name, cls, **kwargs):
         return cls(data if which == name else None, prefix=name, **kwargs)
 
-    return {
+    forms = {
         "decline_form": bound("decline", ReasonForm),
         "assign_form": bound("assign", AssignForm),
         "hand_form": bound("hand", HandForm, initial={"department": complaint.department_id}),
         "note_form": bound("note", NoteForm),
         "extension_form": bound("extension", ExtensionForm),
         "finding_form": bound("finding", FindingForm, complaint=complaint),
-        "reply_form": bound("reply", ReplyForm),
+        "reply_form": bound("reply", ReplyForm, complaint=complaint),
     }
+    # Steps that only redraw a form, without inline script (the CSP forbids it): more sanction lines, and a
+    # reply started from a template.
+    if which == "finding_more" and data is not None:
+        forms["finding_form"] = FindingForm.with_more_lines(data, complaint=complaint)
+    if which == "use_template" and data is not None:
+        forms["reply_form"], forms["template_used"] = ReplyForm.from_template(data, complaint=complaint)
+    return forms
 
 
 def _act(request: HttpRequest, complaint: Complaint, forms: dict) -> bool:
@@ -134,6 +161,8 @@ def _act(request: HttpRequest, complaint: Complaint, forms: dict) -> bool:
         ),
         "reply": lambda d: handling.reply(complaint, user, text=d["text"]),
     }
+    if action in REDRAW_ACTIONS:
+        return False
     if action in simple:
         try:
             simple[action]()
@@ -145,15 +174,38 @@ def _act(request: HttpRequest, complaint: Complaint, forms: dict) -> bool:
     if action in form_actions:
         form = forms[f"{action}_form"]
         if not form.is_valid():
+            _unless_shown(request, complaint, action, form.errors.values())
             return False
         try:
             form_actions[action](form.cleaned_data)
         except ValidationError as error:
             apply_errors(form, error)
+            _unless_shown(request, complaint, action, [error.messages])
             return False
         return True
     messages.error(request, _("Unknown action."))
     return False
+
+
+REDRAW_ACTIONS = ("finding_more", "use_template")
+# The state in which the page shows each action's form (as templates/complaints/work/detail.html does).
+FORM_STATES = {
+    "decline": (ComplaintStatus.SUBMITTED,),
+    "assign": (ComplaintStatus.ACCEPTED, ComplaintStatus.REOPENED),
+    "hand": (ComplaintStatus.ACCEPTED, ComplaintStatus.REOPENED),
+    "finding": (ComplaintStatus.INVESTIGATING,),
+    "reply": (ComplaintStatus.CONCLUDED,),
+}
+
+
+def _unless_shown(request: HttpRequest, complaint: Complaint, action: str, errors) -> None:
+    """A refused action whose form the page does not show in the complaint's current state (a reply before the
+    finding, say) tells why as a message, instead of an error next to a field nobody sees."""
+    current = Complaint.objects.only("status").get(pk=complaint.pk).status
+    if action in FORM_STATES and current not in FORM_STATES[action]:
+        for messages_of_field in errors:
+            for message in messages_of_field:
+                messages.error(request, message)
 
 
 @supervisor_only
@@ -166,13 +218,23 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     if action and _act(request, complaint, forms):
         messages.success(request, _("Done."))
         return redirect("complaints:detail", pk=complaint.pk)
+    if action == "use_template" and not forms.get("template_used"):
+        messages.warning(request, _("Please choose a template first."))
     complaint.refresh_from_db()
     sanctions = list(complaint.sanctions.select_related("staff", "department").order_by("pk"))
     # Counts per person in the last 12 months: the one complained about and everyone sanctioned.
-    people = [complaint.staff, *(row.staff for row in sanctions)]
+    people = [complaint.staff, *(row.staff for row in sanctions if row.withdrawn_at is None)]
+    sees_identity = may_see_identity(request.user)
     context = {
         "complaint": complaint,
-        "identity": masked_identity(complaint),
+        "identity": masked_identity(complaint) if sees_identity else None,
+        "sees_identity": sees_identity,
+        "may_decide_extension": complaint.extension_requested_by_id != request.user.pk,
+        "staff_choices": (
+            Staff.objects.filter(is_active=True).select_related("department").order_by("department__sort_order", "name")
+            if complaint.status == ComplaintStatus.INVESTIGATING
+            else Staff.objects.none()
+        ),
         "clock": handling.conclude_clock(complaint) or handling.running_clock(complaint, ["complaint_accept"]),
         "events": complaint.events.select_related("actor").order_by("at", "pk"),
         "notes": complaint.notes.select_related("author", "department").order_by("created_at", "pk"),
@@ -180,7 +242,6 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "attachments": complaint.attachments.all(),
         "histories": lists.person_histories(people),
         "caution_flag_count": settings.COMPLAINTS_CAUTION_FLAG_COUNT,
-        "templates": ResponseTemplate.objects.all(),
         **forms,
     }
     return render(request, "complaints/work/detail.html", context)
@@ -190,6 +251,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def reveal(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = get_object_or_404(Complaint, pk=pk)
+    # The service refuses everyone but supervisors (administrators too) and logs the refusal: 403.
     identity = reveal_identity(complaint, request.user)
     return render(request, "complaints/work/identity.html", {"complaint": complaint, "identity": identity})
 
@@ -235,24 +297,87 @@ def _period(request: HttpRequest) -> tuple[dt.date, dt.date]:
     return start, end
 
 
+def _series(label, rows: list[dict], key: str, axis: str = "count") -> dict:
+    return {"label": str(label), "data": [row[key] for row in rows], "axis": axis}
+
+
+def _charts(stats: dict) -> dict[str, dict]:
+    """The data of the three charts (drawn by static/complaints/charts.js from json_script blocks)."""
+    categories, departments, months = stats["by_category"], stats["by_department"], stats["by_month"]
+    return {
+        "category": {
+            "labels": [str(row["label"]) for row in categories],
+            "series": [_series(_("Received"), categories, "received"), _series(_("Upheld"), categories, "upheld")],
+        },
+        "department": {
+            "labels": [row["name"] for row in departments],
+            "series": [
+                _series(_("Received"), departments, "received"),
+                _series(_("Upheld"), departments, "upheld"),
+                _series(_("Complainants satisfied (%)"), departments, "satisfaction_rate", "rate"),
+                _series(_("Service rating score"), departments, "rating_score", "rate"),
+            ],
+        },
+        "month": {
+            "labels": [row["month"].strftime("%Y-%m") for row in months],
+            "series": [
+                _series(_("Received"), months, "received"),
+                _series(_("Concluded"), months, "concluded"),
+                _series(_("Completion rate (%)"), months, "completion_rate", "rate"),
+                _series(_("Complainants satisfied (%)"), months, "satisfaction_rate", "rate"),
+                _series(_("Service rating score"), months, "rating_score", "rate"),
+            ],
+        },
+    }
+
+
+STATS_COLUMNS = [
+    (_("Breakdown"), "breakdown"),
+    (_("Name"), "label"),
+    (_("Received"), "received"),
+    (_("Accepted"), "accepted"),
+    (_("Concluded"), "concluded"),
+    (_("On time"), "on_time"),
+    (_("Completion rate (%)"), "completion_rate"),
+    (_("Upheld"), "upheld"),
+    (_("Upheld rate (%)"), "upheld_rate"),
+    (_("Complainants who rated"), "rated"),
+    (_("Satisfied"), "satisfied"),
+    (_("Complainants satisfied (%)"), "satisfaction_rate"),
+    (_("Service ratings"), "rating_count"),
+    (_("Bad ratings"), "rating_bad"),
+    (_("Service rating score"), "rating_score"),
+]
+
+
+def _stats_rows(stats: dict) -> list[dict]:
+    """One sheet: the total, then the rows by category, department and month, each named in ``label``."""
+    rows = [{**stats["total"], "breakdown": _("Total"), "label": _("All")}]
+    rows += [{**row, "breakdown": _("Category")} for row in stats["by_category"]]
+    rows += [{**row, "breakdown": _("Department"), "label": row["name"]} for row in stats["by_department"]]
+    rows += [{**row, "breakdown": _("Month"), "label": row["month"].strftime("%Y-%m")} for row in stats["by_month"]]
+    return rows
+
+
 @supervisor_only
 def statistics(request: HttpRequest) -> HttpResponse:
+    """``?start=&end=`` (dates; the year so far by default); ``export=xlsx`` downloads the same figures."""
     start, end = _period(request)
     stats = lists.complaint_stats(start, end)
     labels = dict(Category.choices)
-    chart = {
-        "labels": [str(labels.get(row["category"], row["category"])) for row in stats["by_category"]],
-        "received": [row["received"] for row in stats["by_category"]],
-        "upheld": [row["upheld"] for row in stats["by_category"]],
-    }
     for row in stats["by_category"]:
         row["label"] = labels.get(row["category"], row["category"])
-    return render(
-        request, "complaints/work/statistics.html", {"stats": stats, "start": start, "end": end, "chart": chart}
-    )
-
-
-@supervisor_only
-def template_text(request: HttpRequest, pk: int) -> HttpResponse:
-    template = get_object_or_404(ResponseTemplate, pk=pk)
-    return HttpResponse(template.body, content_type="text/plain; charset=utf-8")
+    if request.GET.get("export") == "xlsx":
+        filename = f"complaint-statistics-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"
+        return export(_stats_rows(stats), STATS_COLUMNS, filename, title=_("Complaint statistics"))
+    charts = _charts(stats)
+    context = {
+        "stats": stats,
+        "start": start,
+        "end": end,
+        "chart": charts["category"],
+        "department_chart": charts["department"],
+        "month_chart": charts["month"],
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "complaints/work/statistics.html", context)

@@ -7,7 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 
 from complaints.models import Complaint, ComplaintSanction, Finding, Sanction
 from complaints.services import handling
-from credit.models import CreditEntry
+from credit.models import CreditEntry, EntryStatus
 from tests.factories import StaffFactory
 
 from .factories import file, make_supervisor
@@ -39,6 +39,10 @@ def test_upheld_finding_records_confirmed_entries_linked_to_the_complaint():
     assert by_rule["efficiency_caution"].staff == culprit
     assert by_rule["public_criticism_1"].department == culprit.department
     assert all(entry.source == "complaint" for entry in entries)
+    # Recorded as confirmed at once, and linked back to the complaint they come from.
+    assert {entry.status for entry in entries} == {EntryStatus.CONFIRMED}
+    assert all(entry.source_id == complaint.pk for entry in entries)
+    assert all(entry.source_type == ContentType.objects.get_for_model(Complaint) for entry in entries)
     # Linked to the neutral finding page the subject may open, not to the office's complaint page.
     assert by_rule["efficiency_caution"].source_link == f"/complaints/findings/{complaint.pk}/"
     rows = ComplaintSanction.objects.filter(complaint=complaint)
@@ -51,8 +55,11 @@ def test_upheld_finding_records_confirmed_entries_linked_to_the_complaint():
 
 def test_partly_upheld_counts_and_not_upheld_records_nothing():
     culprit = StaffFactory()
-    concluded([handling.SanctionInput(Sanction.REMINDER, staff=culprit)], finding=Finding.PARTLY)
-    assert CreditEntry.objects.get().rule.code == "talk_reminder"
+    complaint = concluded([handling.SanctionInput(Sanction.REMINDER, staff=culprit)], finding=Finding.PARTLY)
+    entry = CreditEntry.objects.get()
+    assert entry.rule.code == "talk_reminder" and entry.status == EntryStatus.CONFIRMED
+    assert entry.source_id == complaint.pk and entry.staff == culprit
+    assert ComplaintSanction.objects.get(complaint=complaint).credit_entry_id == entry.pk
     concluded([], finding=Finding.NOT_UPHELD)
     assert CreditEntry.objects.count() == 1
 

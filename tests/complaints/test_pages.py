@@ -36,6 +36,20 @@ def filing_data(dept, token="tok-1", **overrides):
     return data
 
 
+def lines(*rows: tuple) -> dict:
+    """The posted sanction lines of the finding form: (staff employee number, department id, sanction) each."""
+    data = {"sanction-TOTAL_FORMS": str(max(len(rows), 1)), "sanction-INITIAL_FORMS": "0"}
+    for index, (staff, department, sanction) in enumerate(rows):
+        data.update(
+            {
+                f"sanction-{index}-staff": staff,
+                f"sanction-{index}-department": department,
+                f"sanction-{index}-sanction": sanction,
+            }
+        )
+    return data
+
+
 def test_filing_shows_secret_once_and_tracking_reads_it(client):
     department = DepartmentFactory()
     response = client.post(reverse("complaints:file"), filing_data(department, attachments=png_upload()))
@@ -64,7 +78,7 @@ def test_double_submit_files_once(client):
     data = filing_data(department, token="same")
     client.post(reverse("complaints:file"), data)
     again = client.post(reverse("complaints:file"), data)
-    assert again.status_code == 302 and again.url == reverse("complaints:file_done")  # the same browser
+    assert again.status_code == 302 and again.url == reverse("complaints:track")
     assert Complaint.objects.count() == 1
 
 
@@ -171,31 +185,50 @@ def test_supervisor_sees_masked_identity_and_reveal_is_logged(client):
 
 
 @pytest.mark.parametrize(
-    ("who", "work", "department_list", "ratings", "intake"),
+    ("who", "work", "department_list", "ratings", "intake", "detail", "sees_identity", "reveal"),
     [
-        ("anonymous", 302, 302, 302, 302),
-        ("citizen", 403, 403, 403, 403),
-        ("clerk", 403, 403, 403, 403),
-        ("head", 403, 200, 200, 403),
-        ("leader", 403, 403, 200, 403),
-        ("supervisor", 200, 403, 200, 200),
+        ("anonymous", 302, 302, 302, 302, 302, False, 302),
+        ("citizen", 403, 403, 403, 403, 403, False, 403),
+        ("clerk", 403, 403, 403, 403, 403, False, 403),
+        ("head", 403, 200, 200, 403, 403, False, 403),
+        ("leader", 403, 403, 200, 403, 403, False, 403),
+        ("supervisor", 200, 403, 200, 200, 200, True, 200),
+        # Administrators keep every other access, but the complainant's identity is for supervisors only.
+        ("administrator", 200, 403, 200, 200, 200, False, 403),
+        ("superuser", 200, 403, 200, 200, 200, False, 403),
     ],
 )
-def test_permission_matrix(client, who, work, department_list, ratings, intake):
+def test_permission_matrix(client, who, work, department_list, ratings, intake, detail, sees_identity, reveal):
     department = DepartmentFactory()
+    complaint, _ = file(department, name="赵秘密", phone="13799998888", email="secret@example.com")
     users = {
         "citizen": lambda: CitizenFactory(),
         "clerk": lambda: StaffFactory(department=department, roles=[Role.CLERK]).user,
         "head": lambda: make_department_with_head()[1].user,
         "leader": lambda: StaffFactory(roles=[Role.LEADER]).user,
         "supervisor": lambda: make_supervisor(),
+        "administrator": lambda: StaffFactory(roles=[Role.ADMINISTRATOR]).user,
+        "superuser": lambda: UserFactory(is_superuser=True, is_staff=True),
     }
-    if who in users:
-        client.force_login(users[who]())
+    user = users[who]() if who in users else None
+    if user is not None:
+        client.force_login(user)
     assert client.get(reverse("complaints:work_list")).status_code == work
     assert client.get(reverse("complaints:department_list")).status_code == department_list
     assert client.get(reverse("complaints:rating_list")).status_code == ratings
     assert client.get(reverse("complaints:intake")).status_code == intake
+    page = client.get(reverse("complaints:detail", args=[complaint.pk]))
+    assert page.status_code == detail
+    body = page.content.decode()
+    assert ("赵**" in body and "137****8888" in body) == sees_identity
+    assert (reverse("complaints:reveal", args=[complaint.pk]) in body) == sees_identity
+    assert "赵秘密" not in body
+    revealed = client.post(reverse("complaints:reveal", args=[complaint.pk]))
+    assert revealed.status_code == reveal
+    assert ("赵秘密" in revealed.content.decode()) == (reveal == 200)
+    if user is not None and detail == 200:
+        outcome = "success" if reveal == 200 else "denied"
+        assert AuditEvent.objects.filter(action="complaints.reveal_identity", actor=user, result=outcome).count() == 1
 
 
 def test_other_department_head_cannot_open_or_act(client):
@@ -233,18 +266,20 @@ def test_supervisor_actions_through_the_page_and_reply_on_tracking(client):
     url = reverse("complaints:detail", args=[complaint.pk])
     assert client.post(url, {"action": "accept"}).status_code == 302
     assert client.post(url, {"action": "handle_self"}).status_code == 302
-    bad = client.post(url, {"action": "finding", "finding-finding": Finding.UPHELD, "finding-text": "属实"})
+    bad = client.post(url, {"action": "finding", "finding-finding": Finding.UPHELD, "finding-text": "属实", **lines()})
     assert "at least one sanction" in bad.content.decode()
     early_reply = client.post(url, {"action": "reply", "reply-text": "答复"})
     assert early_reply.status_code == 200
+    assert "A reply can only be sent once the finding is recorded." in early_reply.content.decode()
+    early = Complaint.objects.get(pk=complaint.pk)
+    assert early.status == ComplaintStatus.INVESTIGATING and early.reply_text == "" and early.replied_at is None
     client.post(
         url,
         {
             "action": "finding",
             "finding-finding": Finding.UPHELD,
             "finding-text": "属实",
-            "finding-sanction_staff": [culprit.pk],
-            "finding-staff_sanction": Sanction.REMINDER,
+            **lines((culprit.employee_no, "", Sanction.REMINDER)),
         },
     )
     assert client.post(url, {"action": "reply", "reply-text": "已处理，谢谢监督"}).status_code == 302
