@@ -123,3 +123,24 @@ def test_blacklist_exports_its_rows(world):
     # A head sees only their departments' people.
     scoped = workbook_rows(world.client("head_x").get(reverse("credit:blacklist") + "?export=xlsx&on=2026-06-01"))
     assert [row[0] for row in scoped[1:]] == [world.clerk_x.name]
+
+
+def test_objection_and_pending_lists_keep_their_queries_constant(world, figures, django_assert_max_num_queries):
+    client = world.client("supervisor")
+    urls = [reverse("credit:objection_list") + "?state=all", reverse("credit:pending_list")]
+    with time_machine.travel(NOW, tick=False):
+        counted = []
+        for url in urls:
+            client.get(url)
+            with django_assert_max_num_queries(30) as first:
+                client.get(url)
+            counted.append(len(first.captured_queries))
+        for n in range(6):
+            _objection(world, dt.datetime(2026, 5, 20 + n % 3, 10, tzinfo=TZ), f"又一人{n}")
+            services.propose_entry(
+                rule_code="bad_rating", fact_date=dt.date(2026, 5, 1 + n), source=Source.BAD_RATING, staff=world.clerk_x
+            )
+        for url, limit in zip(urls, counted, strict=True):
+            with django_assert_max_num_queries(limit):
+                response = client.get(url)
+            assert len(response.context["page"]) >= 7
