@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -15,12 +16,16 @@ from complaints.selectors.access import headed_scope, may_investigate, may_view_
 from complaints.selectors.lists import department_queue, handovers_for_department
 from complaints.services import handling
 
+QUEUE_PER_PAGE = 50
+
 
 @login_required
 def department_list(request: HttpRequest) -> HttpResponse:
     if not headed_scope(request.user):
         raise PermissionDenied
-    return render(request, "complaints/department/list.html", {"complaints": department_queue(request.user)[:200]})
+    page = Paginator(department_queue(request.user), QUEUE_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"complaints": page.object_list, "page": page, "query": ""}
+    return render(request, "complaints/department/list.html", context)
 
 
 @login_required

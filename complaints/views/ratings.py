@@ -97,8 +97,13 @@ def rating_list(request: HttpRequest) -> HttpResponse:
     rows = rating_rows(filters, user=request.user)
     if request.GET.get("export") == "xlsx":
         return export(rows[:20_000], EXPORT_COLUMNS, "ratings.xlsx", title=_("Ratings"))
+    page = Paginator(rows, ORDERS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
-        "ratings": rows[:200],
+        "ratings": page.object_list,
+        "page": page,
+        "query": query.urlencode(),
         "stats": rating_stats(rows),
         "filters": filters,
         "levels": RatingLevel.choices,

@@ -87,3 +87,18 @@ def test_ratings_export_neutralises_formulas(client):
     for formula in FORMULAS:
         assert formula not in cells and f"'{formula}" in cells
     assert not any(cell.data_type == "f" for row in book.active.iter_rows() for cell in row)
+
+
+def test_the_ratings_list_pages_instead_of_cutting_off(client, monkeypatch):
+    monkeypatch.setattr("complaints.views.ratings.ORDERS_PER_PAGE", 2)
+    window = DepartmentFactory()
+    made = [ratings.rate_window_visit(window, level=4).pk for _ in range(5)]
+    client.force_login(make_supervisor())
+    seen, url = [], reverse("complaints:rating_list") + f"?department={window.pk}"
+    response = client.get(url)
+    while True:
+        seen += [r.pk for r in response.context["ratings"]]
+        if not response.context["page"].has_next():
+            break
+        response = client.get(url + f"&page={response.context['page'].next_page_number()}")
+    assert sorted(seen) == sorted(made) and len(seen) == 5
