@@ -17,6 +17,7 @@ from complaints.models import (
     ResponseTemplate,
     Sanction,
 )
+from efficiency_portal.accounts.forms import BootstrapFormMixin
 from efficiency_portal.org.models import Department, Staff
 
 LEVEL_CHOICES = [(str(value), label) for value, label in RatingLevel.choices]
@@ -50,7 +51,7 @@ def apply_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(None, message)
 
 
-class FilingForm(forms.Form):
+class FilingForm(BootstrapFormMixin, forms.Form):
     form_token = forms.CharField(widget=forms.HiddenInput)
     category = forms.ChoiceField(
         label=_("What is the complaint about?"),
@@ -86,9 +87,21 @@ class FilingForm(forms.Form):
         required=False,
         help_text=_("PDF, JPEG or PNG, up to 5 files; the type is checked from the content."),
     )
-    anonymous = forms.BooleanField(label=_("Complain without giving my name"), required=False)
+    anonymous = forms.BooleanField(
+        label=_("Complain without giving my name"),
+        required=False,
+        help_text=_(
+            "Anonymous complaints are handled too, but we cannot contact you; keep the tracking number and secret "
+            "to read the reply."
+        ),
+    )
     name = forms.CharField(label=_("Your name"), max_length=100, required=False)
-    phone = forms.CharField(label=_("Your phone number"), max_length=30, required=False)
+    phone = forms.CharField(
+        label=_("Your phone number"),
+        max_length=30,
+        required=False,
+        help_text=_("A mobile number, or a landline with its area code (0571-88886666)."),
+    )
     email = forms.EmailField(label=_("Your e-mail"), required=False)
     send_secret = forms.BooleanField(label=_("Send me the tracking number and secret by SMS or e-mail"), required=False)
     captcha_token = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -119,6 +132,11 @@ class FilingForm(forms.Form):
         else:
             del self.fields["captcha_token"]
             del self.fields["captcha_answer"]
+
+    def clean_phone(self) -> str:
+        from complaints.services.filing import normalise_phone
+
+        return normalise_phone(self.cleaned_data.get("phone") or "")
 
     def clean(self):
         cleaned = super().clean()
@@ -157,12 +175,12 @@ class IntakeForm(FilingForm):
     )
 
 
-class TrackForm(forms.Form):
+class TrackForm(BootstrapFormMixin, forms.Form):
     code = forms.CharField(label=_("Tracking number"), max_length=20)
     secret = forms.CharField(label=_("Secret"), max_length=40, widget=forms.PasswordInput(render_value=False))
 
 
-class RateHandlingForm(forms.Form):
+class RateHandlingForm(BootstrapFormMixin, forms.Form):
     level = forms.TypedChoiceField(
         label=_("How satisfied are you with the handling?"),
         choices=LEVEL_CHOICES,
@@ -174,7 +192,7 @@ class RateHandlingForm(forms.Form):
     )
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(BootstrapFormMixin, forms.Form):
     reason = forms.CharField(
         label=_("Why are you not satisfied?"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -378,7 +396,7 @@ class NoteForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class RateServiceForm(forms.Form):
+class RateServiceForm(BootstrapFormMixin, forms.Form):
     level = forms.TypedChoiceField(label=_("Overall"), choices=LEVEL_CHOICES, coerce=int, widget=forms.RadioSelect)
     service_level = forms.TypedChoiceField(
         label=_("The service"), choices=[("", "—"), *LEVEL_CHOICES], coerce=int, required=False, empty_value=None
@@ -402,12 +420,27 @@ class RateWindowForm(RateServiceForm):
         label=_("Which window or department?"),
         queryset=Department.objects.filter(is_active=True).order_by("sort_order", "name"),
     )
+    handler = forms.ModelChoiceField(
+        label=_("Who served you? (optional)"),
+        queryset=Staff.objects.none(),
+        required=False,
+        empty_label=_("I do not know / rather not say"),
+    )
 
-    field_order = ["department", "level", "window_level", "tags", "comment"]
+    field_order = ["department", "handler", "level", "window_level", "tags", "comment"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, department: Department | None = None, **kwargs):
+        """``department``: the window the visitor came from; its staff are offered as the handler."""
+        if department is not None:
+            kwargs.setdefault("initial", {}).setdefault("department", department.pk)
         super().__init__(*args, **kwargs)
         del self.fields["service_level"]
+        if department is None:
+            del self.fields["handler"]
+        else:
+            self.fields["handler"].queryset = Staff.objects.filter(department=department, is_active=True).order_by(
+                "name", "pk"
+            )
 
 
 class AppealForm(forms.Form):

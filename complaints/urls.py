@@ -24,7 +24,7 @@ urlpatterns = [
     path("ratings/<int:pk>/", ratings.rating_detail, name="rating_detail"),
     path("ratings/mine/", ratings.my_ratings, name="my_ratings"),
     path("rate/case/<int:pk>/", ratings.rate_case, name="rate_case"),
-    path("rate/window/", ratings.rate_window, name="rate_window"),
+    path("rate/window/", public.rate_window, name="rate_window"),
     path("rectifications/", ratings.rectification_list, name="rectification_list"),
     path("rectifications/<int:pk>/", ratings.rectification_detail, name="rectification_detail"),
 ]

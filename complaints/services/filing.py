@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +30,40 @@ from .common import ACCEPT_CLOCK, clean_text, duty_supervisor, now_or, office_de
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out over the phone
 SECRET_LENGTH = 10
+# The outbox keeps at most 20 characters of a phone number (notifications.Notification.to_phone).
+PHONE_MAX_LENGTH = 20
+_MOBILE = re.compile(r"1[3-9]\d{9}")
+_LANDLINE = re.compile(r"0\d{2,3}-?\d{3,4}-?\d{4}(-\d{1,6})?")
+_PHONE_NOISE = re.compile(r"[\s()（）]")
+
+
+def normalise_phone(value: str) -> str:
+    """A mainland mobile number (13912345678; +86 and spaces or dashes are dropped) or a landline with its area
+    code and an optional extension (0571-88886666-123), at most 20 characters; "" stays "". ValidationError
+    otherwise, so that a phone that cannot be reached is refused at filing, not at the first message."""
+    phone = _PHONE_NOISE.sub("", value or "")
+    if not phone:
+        return ""
+    if phone.startswith("+86") or phone.startswith("0086"):
+        phone = phone[3:] if phone.startswith("+86") else phone[4:]
+        phone = phone.lstrip("-")
+    if _MOBILE.fullmatch(phone.replace("-", "")):
+        return phone.replace("-", "")
+    if _LANDLINE.fullmatch(phone) and len(phone) <= PHONE_MAX_LENGTH:
+        return phone
+    raise ValidationError(
+        _("Please give a mobile number (11 digits) or a landline with its area code, such as 0571-88886666."),
+        code="phone",
+    )
+
+
+def normalise_email(value: str) -> str:
+    email = (value or "").strip()
+    if email:
+        if len(email) > 200:
+            raise ValidationError(_("Please keep this under %(max)d characters.") % {"max": 200}, code="email")
+        validate_email(email)
+    return email
 
 
 def new_tracking_code(at: dt.datetime) -> str:
@@ -126,6 +162,9 @@ def file_complaint(
     if case is not None:
         if complainant is None or case.applicant_id != complainant.pk:
             errors["case"] = [_("You can only complain about your own cases here.")]
+        elif anonymous:
+            # The application names its applicant: linking it would undo the anonymity.
+            errors["case"] = [_("An anonymous complaint cannot name your application, which carries your name.")]
         elif department is not None and department.pk != case.department_id and staff is None:
             department = case.department
     if happened_on is not None and happened_on > at.date():
@@ -134,8 +173,8 @@ def file_complaint(
         name = phone = email = ""
     else:
         name = attempt("name", lambda: clean_text(name, "name", max_length=100)) or ""
-        phone = attempt("phone", lambda: clean_text(phone, "phone", required=False, max_length=30)) or ""
-        email = attempt("email", lambda: clean_text(email, "email", required=False, max_length=200)) or ""
+        phone = attempt("phone", lambda: normalise_phone(phone)) or ""
+        email = attempt("email", lambda: normalise_email(email)) or ""
     checked = attempt("attachments", lambda: check_files(files)) or []
     if errors:
         raise ValidationError(errors)
@@ -148,7 +187,10 @@ def file_complaint(
                 submission_key=submission_key or None,
                 channel=channel,
                 anonymous=anonymous,
-                complainant=complainant if complainant is not None and complainant.is_authenticated else None,
+                # An anonymous complaint is linked to no account, so nothing leads from it to a person.
+                complainant=complainant
+                if complainant is not None and complainant.is_authenticated and not anonymous
+                else None,
                 name_encrypted=crypto.encrypt(name),
                 phone_encrypted=crypto.encrypt(phone),
                 email_encrypted=crypto.encrypt(email),
@@ -172,10 +214,12 @@ def file_complaint(
                     content_type=content_type,
                     size=upload.size,
                 )
+            # Staff intake names the member of staff; the complainant's own filing names no account (the office's
+            # history shows "the complainant", and the identity only through the logged reveal).
             record_event(
                 complaint,
                 "filed",
-                received_by or complainant,
+                received_by,
                 at=at,
                 to_status=ComplaintStatus.SUBMITTED,
                 public_text=_("Your complaint was received."),
@@ -195,6 +239,7 @@ def file_complaint(
             if send_secret and (phone or email):
                 from efficiency_portal.notifications.services import notify_address
 
+                # Confidential: once delivered, the outbox forgets the body (the secret) and masks the addresses.
                 notify_address(
                     phone=phone,
                     email=email,
@@ -205,6 +250,7 @@ def file_complaint(
                         % {"code": complaint.tracking_code, "secret": secret}
                     ),
                     dedupe_key=f"complaint:filed:{complaint.pk}",
+                    confidential=True,
                 )
     except IntegrityError:
         # The same submission key arrived twice at once: the first one is the complaint.

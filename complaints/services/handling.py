@@ -654,7 +654,7 @@ def rate_handling(
         allowed_from=[ComplaintStatus.REPLIED],
         to=ComplaintStatus.CLOSED if satisfied else ComplaintStatus.REPLIED,
         action="rated",
-        actor=actor,
+        actor=None,  # the complainant: no account in the history, which the office reads
         at=at,
         public_text=_("Thank you for your rating."),
         note=comment,
@@ -695,7 +695,7 @@ def reopen(complaint: Complaint, *, reason: str, actor=None, at: dt.datetime | N
         record_event(
             current,
             "reopened",
-            actor,
+            None,  # the complainant: no account in the history, which the office reads
             at=at,
             from_status=current.status,
             to_status=ComplaintStatus.REOPENED,

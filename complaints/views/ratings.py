@@ -17,7 +17,6 @@ from complaints.forms import (
     AppealForm,
     NoteForm,
     RateServiceForm,
-    RateWindowForm,
     apply_errors,
 )
 from complaints.models import (
@@ -59,20 +58,6 @@ def rate_case(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Thank you for rating the service."))
             return redirect("approvals:my_cases")
     return render(request, "complaints/ratings/rate.html", {"form": form, "case": case})
-
-
-def rate_window(request: HttpRequest) -> HttpResponse:
-    form = RateWindowForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            ratings.rate_window_visit(data.pop("department"), rater=request.user, **data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Thank you for rating the service."))
-            return redirect("complaints:rate_window")
-    return render(request, "complaints/ratings/rate.html", {"form": form, "case": None})
 
 
 EXPORT_COLUMNS = [

@@ -78,7 +78,7 @@ def test_double_submit_files_once(client):
     data = filing_data(department, token="same")
     client.post(reverse("complaints:file"), data)
     again = client.post(reverse("complaints:file"), data)
-    assert again.status_code == 302 and again.url == reverse("complaints:track")
+    assert again.status_code == 302 and again.url == reverse("complaints:file_done")  # the same browser
     assert Complaint.objects.count() == 1
 
 
