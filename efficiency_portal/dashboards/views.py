@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from efficiency_portal.common.excel import export
 from efficiency_portal.supervision.selectors import keyset_page
 
-from .selectors import drill, figures, me, public, ranking
+from .selectors import drill, figures, links, me, public, ranking
 from .selectors.scope import department_scope, may_open_command_centre, may_open_my_page
 
 CITY, DEPARTMENT = "city", "department"
@@ -56,7 +56,7 @@ def _dashboard(request: HttpRequest, scope: str, template: str) -> HttpResponse:
             "trend": trend,
             "chart": ranking.trend_chart(trend),
             "warnings": drill.with_explanations(drill.warning_list(figures.month_warnings(ids, on))[:10]),
-            "card_links": figures.may_open(request.user, "approvals:card_review"),
+            "card_links": links.may_open(request.user, "approvals:card_review"),
         },
     )
 
@@ -166,7 +166,7 @@ def drill_down(request: HttpRequest, scope: str, key: str) -> HttpResponse:
         page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
         page.object_list = drill.with_explanations(page.object_list)
         context["page"] = page
-        context["card_links"] = figures.may_open(request.user, "approvals:card_review")
+        context["card_links"] = links.may_open(request.user, "approvals:card_review")
     else:
         rows = rows.select_related("lead_department").order_by("due_at", "id")
         if request.GET.get("export") == "xlsx":

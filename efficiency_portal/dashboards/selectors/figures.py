@@ -19,21 +19,20 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 import assessment.selectors as assessment_selectors
 import complaints.selectors as complaints_selectors
 import credit.selectors as credit_selectors
 from approvals.selectors import stats
-from efficiency_portal.org.roles import is_supervisor
 from efficiency_portal.supervised_tasks import selectors as task_selectors
 from efficiency_portal.supervised_tasks.models import Task, TaskStatus
 from efficiency_portal.supervision.models import Deadline, DeadlineStatus, Light, Warning, WarningRecipient
 from efficiency_portal.workdays.calendar import local_date
 
+from .links import link_for
 from .scope import scope_departments
 
 CASE_KIND = "case"
@@ -70,15 +69,6 @@ def trend_start(day: dt.date) -> dt.date:
     while month < 1:
         year, month = year - 1, month + 12
     return dt.date(year, month, 1)
-
-
-def url_or_none(name: str, *args, query: dict | list | None = None) -> str | None:
-    """A link to another app's page, or None while that page does not exist (its figure is shown unlinked)."""
-    try:
-        url = reverse(name, args=args)
-    except NoReverseMatch:
-        return None
-    return f"{url}?{urlencode(query)}" if query else url
 
 
 # --- the lists behind the clock figures ---------------------------------------------------------------------------
@@ -353,32 +343,6 @@ def tasks_section(department_ids: set[int] | None, on: dt.date, scope: str) -> S
             ),
         ],
     )
-
-
-# Who may open each other app's list: that app's own predicate (complaints, credit and assessment keep their lists to
-# supervisors and administrators, ``org.roles.is_supervisor``; approvals its statistics to ``may_read_statistics``).
-TARGET_ACCESS: dict[str, Callable[[object], bool]] = {
-    "approvals:statistics": stats.may_read_statistics,
-    "approvals:department_statistics": stats.may_read_statistics,
-    "complaints:work_list": is_supervisor,
-    "complaints:rectification_list": is_supervisor,
-    "credit:pending_list": is_supervisor,
-    "credit:objection_list": is_supervisor,
-    "assessment:appeal_list": is_supervisor,
-    "approvals:card_review": is_supervisor,
-}
-
-
-def may_open(user, name: str) -> bool:
-    return bool(user is not None and user.is_authenticated and TARGET_ACCESS[name](user))
-
-
-def link_for(user, name: str, *args, query: dict | list | None = None) -> str | None:
-    """A link to another app's page for ``user``: None when the page does not exist or ``user`` may not open it
-    (a leader sees the command centre, but not the complaint, credit and assessment lists)."""
-    if not may_open(user, name):
-        return None
-    return url_or_none(name, *args, query=query)
 
 
 def city_sections(on: dt.date, user) -> list[Section]:

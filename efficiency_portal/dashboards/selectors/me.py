@@ -14,7 +14,8 @@ from efficiency_portal.supervision.models import Deadline, Light
 from efficiency_portal.supervision.selectors import my_warnings
 
 from .drill import subject_url
-from .figures import CASE_KIND, RUNNING, url_or_none
+from .figures import CASE_KIND, RUNNING
+from .links import url_or_none
 
 MY_ROWS = 10
 

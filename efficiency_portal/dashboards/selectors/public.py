@@ -21,7 +21,8 @@ from approvals.selectors import catalogue, stats
 from efficiency_portal.org.models import Department
 from efficiency_portal.supervised_tasks.selectors import public_commitments
 
-from .figures import trend_start, url_or_none
+from .figures import trend_start
+from .links import url_or_none
 
 MAX_ITEMS = 200
 
