@@ -138,8 +138,14 @@ def my_forms(user) -> QuerySet[EvaluationForm]:
 
 
 def open_form_count(user) -> int:
+    """Forms still to fill in: not submitted, the forms not closed, the period not published."""
     now = timezone.now()
-    return my_forms(user).filter(status=FormStatus.OPEN, period__forms_close_at__gt=now).count()
+    return (
+        my_forms(user)
+        .filter(status=FormStatus.OPEN, period__forms_close_at__gt=now)
+        .exclude(period__status=PeriodStatus.PUBLISHED)
+        .count()
+    )
 
 
 def periods() -> QuerySet[Period]:

@@ -237,3 +237,13 @@ def test_a_second_veto_of_the_same_kind_is_refused_and_logs_nothing(client, worl
     response = client.post(reverse("assessment:period_veto", args=[world["period"].pk]), data)
     assert response.status_code == 400 and "recorded against them already" in response.content.decode()
     assert AssessmentEvent.objects.filter(action="veto").count() == 1
+
+
+def test_forms_to_fill_in_count_computed_periods_but_not_published_ones(world):
+    from assessment import selectors
+
+    assert selectors.open_form_count(world["evaluator"].user) == 1
+    runs.run_period(world["period"])
+    assert selectors.open_form_count(world["evaluator"].user) == 1
+    publishing.publish_period(world["period"], actor=world["supervisor"])
+    assert selectors.open_form_count(world["evaluator"].user) == 0
