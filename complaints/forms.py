@@ -51,7 +51,36 @@ def apply_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(None, message)
 
 
-class FilingForm(BootstrapFormMixin, forms.Form):
+class _OptionsOnly:
+    """A radio or checkbox group whose class (and aria-invalid) go to each option, not to the group's wrapper."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        for key in ("class", "aria-invalid"):
+            context["widget"]["attrs"].pop(key, None)
+        return context
+
+
+class GroupedRadioSelect(_OptionsOnly, forms.RadioSelect):
+    pass
+
+
+class GroupedCheckboxes(_OptionsOnly, forms.CheckboxSelectMultiple):
+    pass
+
+
+class CitizenFormMixin(BootstrapFormMixin):
+    """Bootstrap classes on the citizens' forms (so the larger-text rules apply). The options of a radio or
+    checkbox group sit in their labels, not in .form-check boxes: they are kept inline there."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.RadioSelect):  # CheckboxSelectMultiple too
+                field.widget.attrs["class"] = "form-check-input float-none ms-0 me-2"
+
+
+class FilingForm(CitizenFormMixin, forms.Form):
     form_token = forms.CharField(widget=forms.HiddenInput)
     category = forms.ChoiceField(
         label=_("What is the complaint about?"),
@@ -175,24 +204,24 @@ class IntakeForm(FilingForm):
     )
 
 
-class TrackForm(BootstrapFormMixin, forms.Form):
+class TrackForm(CitizenFormMixin, forms.Form):
     code = forms.CharField(label=_("Tracking number"), max_length=20)
     secret = forms.CharField(label=_("Secret"), max_length=40, widget=forms.PasswordInput(render_value=False))
 
 
-class RateHandlingForm(BootstrapFormMixin, forms.Form):
+class RateHandlingForm(CitizenFormMixin, forms.Form):
     level = forms.TypedChoiceField(
         label=_("How satisfied are you with the handling?"),
         choices=LEVEL_CHOICES,
         coerce=int,
-        widget=forms.RadioSelect,
+        widget=GroupedRadioSelect,
     )
     comment = forms.CharField(
         label=_("Comment (optional)"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class ReopenForm(BootstrapFormMixin, forms.Form):
+class ReopenForm(CitizenFormMixin, forms.Form):
     reason = forms.CharField(
         label=_("Why are you not satisfied?"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -396,8 +425,8 @@ class NoteForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class RateServiceForm(BootstrapFormMixin, forms.Form):
-    level = forms.TypedChoiceField(label=_("Overall"), choices=LEVEL_CHOICES, coerce=int, widget=forms.RadioSelect)
+class RateServiceForm(CitizenFormMixin, forms.Form):
+    level = forms.TypedChoiceField(label=_("Overall"), choices=LEVEL_CHOICES, coerce=int, widget=GroupedRadioSelect)
     service_level = forms.TypedChoiceField(
         label=_("The service"), choices=[("", "—"), *LEVEL_CHOICES], coerce=int, required=False, empty_value=None
     )
@@ -407,7 +436,7 @@ class RateServiceForm(BootstrapFormMixin, forms.Form):
     tags = forms.MultipleChoiceField(
         label=_("What stood out"),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=GroupedCheckboxes,
         choices=[(t, t) for t in ("办事快", "态度好", "一次办好", "等待久", "态度差", "多次跑腿", "告知不清")],
     )
     comment = forms.CharField(

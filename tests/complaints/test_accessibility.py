@@ -75,6 +75,7 @@ def test_radio_group_of_the_rating_is_a_fieldset_with_a_legend(en):
     assert 'for=""' not in page
     radios = re.findall(r'<input type="radio" name="rate-level"[^>]*>', page)
     assert len(radios) == 5 and all("form-check-input" in radio for radio in radios)
+    assert '<div id="id_rate-level">' in page  # the group's wrapper is not styled as one box
     invalid = en.post(url, {"rate": "1", "rate-comment": "x"}).content.decode()
     assert re.search(r'<fieldset class="mb-3" aria-describedby="id_rate-level_error">', invalid)
     assert 'id="id_rate-level_error"' in invalid
