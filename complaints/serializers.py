@@ -247,6 +247,8 @@ class ComplaintEventSerializer(serializers.ModelSerializer):
     action_label = serializers.CharField(source="get_action_display", read_only=True)
     actor_name = serializers.SerializerMethodField()
     by_complainant = serializers.SerializerMethodField()
+    # Stored untranslated with its placeholders: read in the language of the request.
+    public_text = serializers.CharField(source="public_message", read_only=True)
 
     class Meta:
         model = ComplaintEvent

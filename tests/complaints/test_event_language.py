@@ -70,3 +70,17 @@ def test_a_message_whose_translation_lost_a_placeholder_still_reads():
     legacy = ComplaintEvent(public_text="您的投诉已受理，将开展调查。")  # stored translated before
     with translation.override("en"):
         assert legacy.public_message == "您的投诉已受理，将开展调查。"
+
+
+def test_the_history_api_reads_the_message_with_its_placeholders_in_the_reader_language():
+    from rest_framework.test import APIClient
+
+    supervisor = make_supervisor()
+    with translation.override("en"):
+        complaint, _ = file()
+        handling.decline(complaint, supervisor, reason="属于信访事项")
+    api = APIClient()
+    api.force_authenticate(supervisor)
+    rows = api.get(f"/api/complaints/complaints/{complaint.pk}/history/", HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+    declined = next(row for row in rows if row["action"] == "declined")
+    assert declined["public_text"] == "您的投诉不予受理。理由：属于信访事项"
