@@ -130,3 +130,33 @@ def test_exports_never_start_a_cell_with_a_formula(payload):
         values = [str(value) for value in cells(office.get(url))]
         assert any(payload in value for value in values), url
         assert not [value for value in values if value.startswith(FORMULA_TRIGGERS)], url
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_contact_fields_refuse_markup(payload):
+    from django.core.exceptions import ValidationError
+
+    from complaints.services.filing import file_complaint
+
+    for field in ("phone", "email"):
+        with pytest.raises(ValidationError) as error:
+            file_complaint(
+                category="delay", department=DepartmentFactory(), description="x", name="王五", **{field: payload}
+            )
+        assert field in error.value.message_dict
+    assert not Complaint.objects.exists()
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_window_rating_comment_and_tags_are_escaped(payload):
+    window = DepartmentFactory()
+    rating = ratings.rate_window_visit(window, level=1, comment=payload, tags=[payload[:30]])
+    office = english(make_supervisor())
+    for url in (reverse("complaints:rating_list"), reverse("complaints:rating_detail", args=[rating.pk])):
+        page = body(office.get(url))
+        assert payload not in page and payload[:30] not in page, url
+        assert escape(payload[:30]) in page, url
+    api = APIClient()
+    api.force_authenticate(make_supervisor())
+    row = api.get("/api/complaints/ratings/").json()["results"][0]
+    assert row["comment"] == payload and row["tags"] == [payload[:30]]
