@@ -13,7 +13,10 @@ centre never reads them (its figures come from the clocks, the warnings and the 
 them out keeps the 10M setup to minutes.
 
 The page is fetched with Django's test client as a supervisor (median of ``--repeat`` after three warm-ups), with
-its query count; the same for the red drill-down list and the live JSON. The data is removed afterwards.
+its query count; the same for the red drill-down list and the live JSON. The command centre and the live JSON are
+timed twice per size: with the case figures kept in the cache (as between approvals' rebuilds) and read afresh on
+every request (``DASHBOARD_CASE_FIGURES_SECONDS=0``); the kept figures are forgotten before each size and each mode.
+The data is removed afterwards.
 """
 
 from __future__ import annotations
@@ -220,7 +223,7 @@ def vacuum() -> None:
         connection.set_autocommit(autocommit)
 
 
-def time_url(client: Client, url: str, repeat: int) -> tuple[float, int]:
+def time_url(client: Client, url: str, repeat: int, slowest: int = 0) -> tuple[float, int]:
     for _ in range(3):  # warm-up: templates, translations, the planner's caches
         client.get(url, HTTP_HOST="localhost")
     times = []
@@ -231,20 +234,40 @@ def time_url(client: Client, url: str, repeat: int) -> tuple[float, int]:
             times.append(time.perf_counter() - started)
         if response.status_code != 200:
             sys.exit(f"{url} answered {response.status_code}")
+    if slowest:
+        spent = sum(float(query["time"]) for query in queries.captured_queries)
+        print(f"    in the database: {spent * 1000:.1f} ms; slowest queries of the last request:")
+        for query in sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:slowest]:
+            print(f"      {float(query['time']) * 1000:6.1f} ms  {query['sql'][:110]}")
     return statistics.median(times), len(queries)
 
 
-PAGES = {
-    "command centre": lambda: reverse("dashboards:command_centre"),
-    "live figures (JSON)": lambda: reverse("dashboards:live", args=["city"]),
-    "red cases list": lambda: reverse("dashboards:drill", args=["city", "cases_red"]),
-}
+# (label, url, case figures kept?): the command centre and its live JSON are timed both with their case figures
+# kept in the cache (DASHBOARD_CASE_FIGURES_SECONDS, the usual minute-by-minute view) and read afresh every time
+# (the setting at 0: the first view after the kept figures expire).
+PAGES = [
+    ("command centre, case figures kept", lambda: reverse("dashboards:command_centre"), True),
+    ("command centre, case figures read", lambda: reverse("dashboards:command_centre"), False),
+    ("live figures (JSON), kept", lambda: reverse("dashboards:live", args=["city"]), True),
+    ("live figures (JSON), read", lambda: reverse("dashboards:live", args=["city"]), False),
+    ("red cases list", lambda: reverse("dashboards:drill", args=["city", "cases_red"]), True),
+]
+
+
+def forget_case_figures() -> None:
+    """Drop the city's kept case figures, so no size or mode is timed with figures summed for another."""
+    from django.core.cache import cache
+
+    from efficiency_portal.dashboards.selectors.figures import case_figures_key, today
+
+    cache.delete(case_figures_key(None, today()))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=9)
     parser.add_argument("--sizes", type=int, nargs="*", default=SIZES)
+    parser.add_argument("--slowest", type=int, default=0, help="print the N slowest queries of each page")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("This benchmark needs PostgreSQL: set DATABASE_URL (scripts/bench.sh does).")
@@ -260,6 +283,7 @@ def main() -> None:
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     override_settings(STORAGES=storages).enable()
+    kept_seconds = settings.DASHBOARD_CASE_FIGURES_SECONDS or 300
     try:
         for size in args.sizes:
             print(f"{size:,} cases: creating ...", flush=True)
@@ -273,27 +297,33 @@ def main() -> None:
                     "WHERE kind = 'case' AND title LIKE 'CC%%'"
                 )
                 running, clocks = cursor.fetchone()
-            print(
-                f"  created in {time.perf_counter() - started:.1f}s: {clocks:,} clocks, {running:,} running", flush=True
-            )
-            results[size] = {}
-            for label, url in PAGES.items():
-                elapsed, queries = time_url(client, url(), args.repeat)
+            created = time.perf_counter() - started
+            print(f"  created in {created:.1f}s: {clocks:,} clocks, {running:,} running", flush=True)
+            results[size] = {"creating": (created, 0)}
+            for label, url, kept in PAGES:
+                forget_case_figures()
+                with override_settings(DASHBOARD_CASE_FIGURES_SECONDS=kept_seconds if kept else 0):
+                    elapsed, queries = time_url(client, url(), args.repeat, args.slowest)
                 results[size][label] = (elapsed, queries)
                 print(f"  {label}: {elapsed * 1000:.1f} ms, {queries} queries", flush=True)
+            forget_case_figures()
             with transaction.atomic():
                 remove_cases()
             vacuum()
     finally:
+        forget_case_figures()
         with transaction.atomic():
             remove_world()
     if len(args.sizes) >= 2:
         small, large = args.sizes[0], args.sizes[-1]
-        for label in PAGES:
+        print(f"\n| | {small:,} cases | {large:,} cases | ratio |\n|---|---|---|---|")
+        made_small, made_large = results[small]["creating"][0], results[large]["creating"][0]
+        print(f"| creating the data | {made_small:.1f} s | {made_large:.0f} s | |")
+        for label, _url, _kept in PAGES:
             (t_small, q_small), (t_large, q_large) = results[small][label], results[large][label]
             print(
-                f"{label}: {small:,} cases {t_small * 1000:.1f} ms ({q_small} queries), {large:,} cases "
-                f"{t_large * 1000:.1f} ms ({q_large} queries), ratio {t_large / t_small:.2f} (goal <= 2)"
+                f"| {label} | {t_small * 1000:.1f} ms, {q_small} queries | {t_large * 1000:.1f} ms, {q_large} queries "
+                f"| {t_large / t_small:.2f} |"
             )
 
 
