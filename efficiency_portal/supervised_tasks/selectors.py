@@ -27,8 +27,10 @@ def reads_all(user) -> bool:
 
 
 def may_open_list(user) -> bool:
-    """The task list: supervisors, leaders and administrators (all tasks), staff (their departments' tasks)."""
-    return bool(reads_all(user) or user_department_ids(user))
+    """The task list: supervisors, leaders and administrators (all tasks), civil servants (their departments' tasks:
+    every civil servant has a department, so ``user_department_ids`` is never empty for them). No query of its own:
+    the navigation asks it on every page."""
+    return bool(reads_all(user) or is_staff_member(user))
 
 
 def user_department_ids(user) -> set[int]:

@@ -201,3 +201,44 @@ def test_case_figures_are_kept_for_the_configured_time(world, city, settings):
     settings.DASHBOARD_CASE_FIGURES_SECONDS = 0
     assert figures.case_figures(None, figures.today()).month.received == 60
     cache.delete_many([f"dashboards:cases:{figures.today().isoformat()}:city"])
+
+
+def test_a_leaders_trend_and_dashboard_cost_the_same_queries_for_one_or_five_departments(world, city, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from efficiency_portal.dashboards.selectors.scope import department_scope
+    from tests.factories import DepartmentFactory
+
+    from .conftest import stat
+
+    client = login(world.leader.user)
+    on = figures.today()
+
+    def leader():
+        # A fresh user object each time: the scope is kept on the user object for the length of a request.
+        return type(world.leader.user).objects.get(pk=world.leader.user.pk)
+
+    def measure() -> tuple[int, int, list]:
+        ids = department_scope(leader())
+        connection.queries_log.clear()  # the log keeps at most 9,000 queries; the city's set-up wrote more
+        with CaptureQueriesContext(connection) as trend_queries:
+            rows = figures.trend(ids, on)
+        client.get(reverse("dashboards:department"))  # warm-up (sessions, translations)
+        connection.queries_log.clear()
+        with CaptureQueriesContext(connection) as page_queries:
+            assert client.get(reverse("dashboards:department")).status_code == 200
+        return len(trend_queries), len(page_queries), rows
+
+    one_trend, one_page, rows = measure()
+    assert department_scope(leader()) == {world.x.pk}
+    assert [r.received for r in rows][-2:] == [20, 10]
+    for n in range(4):
+        department = DepartmentFactory(leader_in_charge=world.leader)
+        stat(department, ItemFactory(department=department), dt.date(2025, 11, 3), received=n + 1)
+    five_trend, five_page, rows = measure()
+    assert len(department_scope(leader())) == 5
+    # The four new departments' receipts are summed in with x's: 10 + 1 + 2 + 3 + 4.
+    assert [r.received for r in rows][-2:] == [20, 20]
+    assert (five_trend, five_page) == (one_trend, one_page)
+    assert one_trend == 1  # the twelve months from the monthly rows, in one grouped query

@@ -15,11 +15,21 @@ def may_open_command_centre(user) -> bool:
     return bool(user and user.is_authenticated and has_role(user, *CITY_WIDE))
 
 
+SCOPE_CACHE_ATTR = "_dashboard_department_scope"
+
+
 def department_scope(user) -> set[int]:
-    """Departments a department head or leader in charge answers for (and the units directly below them)."""
+    """Departments a department head or leader in charge answers for (and the units directly below them).
+
+    Cached on the user object for the request, like the roles: the navigation asks on every page of a head or a
+    leader, and the department dashboard asks again."""
     if not user or not user.is_authenticated:
         return set()
-    return set(supervised_departments(user).filter(is_active=True).values_list("pk", flat=True))
+    cached = getattr(user, SCOPE_CACHE_ATTR, None)
+    if cached is None:
+        cached = frozenset(supervised_departments(user).filter(is_active=True).values_list("pk", flat=True))
+        setattr(user, SCOPE_CACHE_ATTR, cached)
+    return set(cached)
 
 
 def may_open_department_dashboard(user) -> bool:
