@@ -194,7 +194,15 @@ def ranking_scope(user) -> set[int] | None:
 
 
 def may_rank(user) -> bool:
-    return is_supervisor(user) or bool(ranking_scope(user))
+    """Whether ``ranking_scope`` is not empty, in one query: the navigation asks on every page."""
+    if is_supervisor(user):
+        return True
+    if not is_staff_member(user):
+        return False
+    answers_for = Q(head=user.staff)
+    if has_role(user, Role.LEADER):
+        answers_for |= Q(leader_in_charge=user.staff)
+    return Department.objects.filter(answers_for).exists()
 
 
 def ranked_periods(user) -> QuerySet[Period]:

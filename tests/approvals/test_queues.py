@@ -243,8 +243,7 @@ def test_queue_pages_constant_queries(client, world, django_assert_max_num_queri
     with django_assert_max_num_queries(12):
         assert client.get(reverse("approvals:my_queue")).status_code == 200
     client.force_login(world["head_x"])
-    # 15: one of them the navigation's question whether the head answers for a department (department dashboard).
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(14):
         response = client.get(reverse("approvals:department_queue"))
     assert response.status_code == 200
     assert response.content.decode().count("light light-yellow") == min(rows, queues.QUEUE_PAGE_SIZE)
