@@ -31,7 +31,7 @@ def _key(request, bucket: str = FILINGS) -> str:
 
 def _limit(bucket: str) -> int:
     if bucket == WINDOW_RATINGS:
-        return getattr(settings, "RATINGS_WINDOW_LIMIT", settings.COMPLAINTS_FILING_LIMIT)
+        return settings.RATINGS_WINDOW_LIMIT
     return settings.COMPLAINTS_FILING_LIMIT
 
 

@@ -286,10 +286,14 @@ COMPLAINTS_CAPTCHA_AFTER = env_int("COMPLAINTS_CAPTCHA_AFTER", 3)  # a captcha f
 COMPLAINTS_UPLOAD_MAX_BYTES = env_int("COMPLAINTS_UPLOAD_MAX_MB", 10) * 1024 * 1024
 COMPLAINTS_MAX_ATTACHMENTS = env_int("COMPLAINTS_MAX_ATTACHMENTS", 5)
 COMPLAINTS_CAUTION_FLAG_COUNT = env_int("COMPLAINTS_CAUTION_FLAG_COUNT", 2)  # 效能告诫 in 12 months flagged
+# Failed look-ups of a complaint (page, API, Open311) per address before it is refused for the window.
+COMPLAINTS_TRACK_FAILURE_LIMIT = env_int("COMPLAINTS_TRACK_FAILURE_LIMIT", 10)
+COMPLAINTS_TRACK_FAILURE_WINDOW_SECONDS = env_int("COMPLAINTS_TRACK_FAILURE_WINDOW_SECONDS", 600)
 RATINGS_DEFAULT_AFTER_DAYS = env_int("RATINGS_DEFAULT_AFTER_DAYS", 7)
 RATINGS_DEFAULT_ENABLED = env_bool("RATINGS_DEFAULT_ENABLED", True)  # unrated → 基本满意
 RATINGS_CONTACT_DAYS = env_int("RATINGS_CONTACT_DAYS", 1)
 RATINGS_RECTIFY_DAYS = env_int("RATINGS_RECTIFY_DAYS", 5)
+RATINGS_WINDOW_LIMIT = env_int("RATINGS_WINDOW_LIMIT", 10)  # window ratings per address per filing window
 RATINGS_SCORES = {5: 100, 4: 80, 3: 60, 2: 40, 1: 0}  # level → satisfaction score on 0–100
 # Dashboards: how long the case figures summed from the pre-aggregated rows are kept (0: read them every time).
 DASHBOARD_CASE_FIGURES_SECONDS = env_int("DASHBOARD_CASE_FIGURES_SECONDS", 300)

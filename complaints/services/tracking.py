@@ -14,20 +14,17 @@ from django.core.cache import cache
 
 from complaints.models import Complaint
 
-TRACK_FAILURE_LIMIT = 10
-TRACK_FAILURE_WINDOW = 10 * 60
-
 
 class LookupLimited(Exception):
     """Too many failed look-ups from this address in the window; nothing was checked."""
 
 
 def failure_limit() -> int:
-    return getattr(settings, "COMPLAINTS_TRACK_FAILURE_LIMIT", TRACK_FAILURE_LIMIT)
+    return settings.COMPLAINTS_TRACK_FAILURE_LIMIT
 
 
 def failure_window() -> int:
-    return getattr(settings, "COMPLAINTS_TRACK_FAILURE_WINDOW_SECONDS", TRACK_FAILURE_WINDOW)
+    return settings.COMPLAINTS_TRACK_FAILURE_WINDOW_SECONDS
 
 
 @lru_cache(maxsize=1)
