@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the benchmarks in tests/bench against a private PostgreSQL (and Redis) started like the test runner does.
-# Extra arguments go to each benchmark script (e.g. --repeat 5).
+# Extra arguments go to each benchmark script (e.g. --repeat 5); BENCH=<name> runs only tests/bench/bench_<name>.py.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,7 +24,8 @@ export LOG_LEVEL=WARNING
 
 as_pg "$PG_BIN/createdb -h 127.0.0.1 -p $PG_PORT -U portal portal"
 .venv/bin/python manage.py migrate --noinput -v0
-for bench in tests/bench/bench_*.py; do
+# BENCH=command_centre (a glob) runs only the matching benchmarks.
+for bench in tests/bench/bench_${BENCH:-*}.py; do
   echo "== $bench"
   .venv/bin/python "$bench" "$@"
 done
