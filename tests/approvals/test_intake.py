@@ -110,7 +110,7 @@ def test_failure_after_files_saved_removes_them(item, desk, _private_media, monk
     def boom(*args, **kwargs):
         raise RuntimeError("clock down")
 
-    monkeypatch.setattr(intake.clocks, "open_deadline", boom)
+    monkeypatch.setattr(intake.applying.clocks, "open_deadline", boom)
     with pytest.raises(RuntimeError):
         submit_online(item)
     assert Case.objects.count() == 0
