@@ -1,0 +1,176 @@
+"""Filing (online and the office's intake) and the complainant's tracking: read, rate and reopen with the tracking
+number and secret."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, status
+from rest_framework.exceptions import NotFound, Throttled
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from approvals.selectors.finished import applicant_cases_for_complaints
+from complaints import captcha
+from complaints import serializers as s
+from complaints.models import Complaint
+from complaints.services import handling, tracking
+from complaints.services.filing import file_complaint
+
+from .common import IsSupervisor, active_department, active_staff, api_error
+
+
+def file_from_api(request: Request, data: dict, *, channel: str, complainant=None, received_by=None):
+    if captcha.blocked(request):
+        raise Throttled(detail=_("Too many complaints from this address; please try again later."))
+    department = active_department(data.get("department"))
+    staff = active_staff(data.get("staff"))
+    if data.get("staff") and staff is None:
+        raise ApiValidationError({"staff": [_("This civil servant is not known.")]})
+    case = None
+    if data.get("case"):
+        # Only one's own application; another's is refused as if it did not exist.
+        case = applicant_cases_for_complaints(complainant).filter(pk=data["case"]).first()
+        if case is None:
+            raise ApiValidationError({"case": [_("You can only complain about your own cases here.")]})
+    try:
+        filed = file_complaint(
+            category=data.get("category", ""),
+            description=data.get("description", ""),
+            department=department,
+            staff=staff,
+            case=case,
+            happened_on=data.get("happened_on"),
+            place=data.get("place", ""),
+            anonymous=data.get("anonymous", False),
+            name=data.get("name", ""),
+            phone=data.get("phone", ""),
+            email=data.get("email", ""),
+            files=data.get("attachments") or [],
+            complainant=complainant,
+            channel=channel,
+            received_by=received_by,
+            submission_key=data.get("submission_key") or request.headers.get("Idempotency-Key") or None,
+        )
+    except DjangoValidationError as error:
+        raise api_error(error) from error
+    if not filed.duplicate:
+        captcha.count_filing(request)
+    return filed
+
+
+class FileView(APIView):
+    """File a complaint (anyone). The secret is in the answer once; the same submission key files once.
+
+    JSON, or multipart with ``attachments`` (files, repeated); ``case`` names one of the signed-in citizen's own
+    applications."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        request={"application/json": s.ComplaintFileInput, "multipart/form-data": s.ComplaintFileInput},
+        responses={201: s.ComplaintFiledOutput, 200: s.ComplaintFiledOutput},
+    )
+    def post(self, request: Request) -> Response:
+        data = s.ComplaintFileInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = request.user if request.user.is_authenticated else None
+        filed = file_from_api(request, data.validated_data, channel="online", complainant=user)
+        body = {
+            "id": filed.complaint.pk,
+            "tracking_code": filed.complaint.tracking_code,
+            "secret": filed.secret,
+            "duplicate": filed.duplicate,
+        }
+        return Response(body, status=status.HTTP_200_OK if filed.duplicate else status.HTTP_201_CREATED)
+
+
+def proved(request: Request, code: str, secret: str) -> Complaint:
+    """The complaint of this number and secret, through the look-up limit shared with the tracking page and
+    Open311: 429 once the address has failed too often, 404 for a wrong number or secret."""
+    try:
+        complaint = tracking.prove(code, secret, client=captcha.client(request))
+    except tracking.LookupLimited as error:
+        raise Throttled(
+            detail=_("Too many failed look-ups from your address. Please try again in 10 minutes.")
+        ) from error
+    if complaint is None:
+        raise NotFound
+    return complaint
+
+
+class TrackView(APIView):
+    """Read one's complaint with the tracking number and secret."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(request=s.ComplaintTrackInput, responses=s.PublicComplaintSerializer)
+    def post(self, request: Request) -> Response:
+        data = s.ComplaintTrackInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        complaint = proved(request, data.validated_data["code"], data.validated_data["secret"])
+        return Response(s.PublicComplaintSerializer(complaint).data)
+
+
+class TrackRateView(APIView):
+    """The complainant rates the handling after the reply (number and secret): 3 or more closes the complaint."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(request=s.TrackRateInput, responses=s.PublicComplaintSerializer)
+    def post(self, request: Request) -> Response:
+        data = s.TrackRateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        complaint = proved(request, values["code"], values["secret"])
+        try:
+            complaint = handling.rate_handling(complaint, level=values["level"], comment=values["comment"])
+        except DjangoValidationError as error:
+            raise api_error(error) from error
+        return Response(
+            s.PublicComplaintSerializer(Complaint.objects.select_related("department").get(pk=complaint.pk)).data
+        )
+
+
+class TrackReopenView(APIView):
+    """The complainant reopens the complaint once after the reply, with a reason (number and secret)."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(request=s.TrackReopenInput, responses=s.PublicComplaintSerializer)
+    def post(self, request: Request) -> Response:
+        data = s.TrackReopenInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        complaint = proved(request, values["code"], values["secret"])
+        try:
+            complaint = handling.reopen(complaint, reason=values["reason"])
+        except DjangoValidationError as error:
+            raise api_error(error) from error
+        return Response(
+            s.PublicComplaintSerializer(Complaint.objects.select_related("department").get(pk=complaint.pk)).data
+        )
+
+
+class IntakeView(APIView):
+    """Supervisors record a hotline, letter or walk-in complaint for a citizen."""
+
+    permission_classes = [IsSupervisor]
+
+    @extend_schema(request=s.ComplaintFileInput, responses={201: s.ComplaintFiledOutput, 200: s.ComplaintFiledOutput})
+    def post(self, request: Request, channel: str) -> Response:
+        if channel not in ("hotline", "letter", "walk_in"):
+            raise NotFound
+        data = s.ComplaintFileInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        filed = file_from_api(request, data.validated_data, channel=channel, received_by=request.user)
+        body = {
+            "id": filed.complaint.pk,
+            "tracking_code": filed.complaint.tracking_code,
+            "secret": filed.secret,
+            "duplicate": filed.duplicate,
+        }
+        return Response(body, status=status.HTTP_200_OK if filed.duplicate else status.HTTP_201_CREATED)
