@@ -51,7 +51,7 @@ def test_the_handler_is_optional_and_the_page_works_without_a_window_chosen():
 
 
 def test_ratings_are_limited_per_address_on_the_page_and_the_api_together(settings):
-    settings.COMPLAINTS_FILING_LIMIT = 3
+    settings.RATINGS_WINDOW_LIMIT = 3
     window = DepartmentFactory()
     page = visitor()
     api = APIClient(REMOTE_ADDR="10.1.1.1")
@@ -71,7 +71,7 @@ def test_ratings_are_limited_per_address_on_the_page_and_the_api_together(settin
 
 
 def test_invalid_ratings_do_not_count_towards_the_limit(settings):
-    settings.COMPLAINTS_FILING_LIMIT = 1
+    settings.RATINGS_WINDOW_LIMIT = 1
     window = DepartmentFactory()
     client = visitor()
     assert client.post(reverse("complaints:rate_window"), {"department": window.pk, "level": "9"}).status_code == 200
