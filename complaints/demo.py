@@ -33,7 +33,7 @@ from complaints.services.filing import file_complaint
 from efficiency_portal.org.models import Department, Staff
 
 COUNT = int(float(os.environ.get("DEMO_COMPLAINTS", "240")))
-CASE_RATINGS = 150
+CASE_RATING_SHARE = 0.4  # of finished cases, rated by their applicant
 WINDOW_RATINGS = 60
 
 STORIES = {
@@ -218,21 +218,25 @@ def _load_ratings(stdout: TextIO) -> int:
     now = timezone.now()
     made = 0
     rng = random.Random(2026)
-    levels = [5] * 10 + [4] * 6 + [3] * 3 + [2, 1]
+    # About two in five applicants rate their case within two days of its end; bad ratings are rare, as in the
+    # published 好差评 figures. The others count as 基本满意 seven days after the end (the default-rating sweep).
+    levels = [5] * 60 + [4] * 25 + [3] * 10 + [2] * 2 + [1]
     cases = list(
         finished_cases()
-        .filter(applicant__isnull=False, service_rating__isnull=True, ended_at__gt=now - dt.timedelta(days=7))
+        .filter(applicant__isnull=False, service_rating__isnull=True, ended_at__lt=now)
         .select_related("department", "handler")
-        .order_by("pk")[:CASE_RATINGS]
+        .order_by("pk")
     )
     for case in cases:
-        ended = case.ended_at
+        if rng.random() >= CASE_RATING_SHARE:
+            continue
         ratings.rate_case(
             case,
             rater=case.applicant,
             level=rng.choice(levels),
-            tags=rng.sample(["办事快", "态度好", "一次办好", "等待久"], 1),
-            at=min(now, ended + dt.timedelta(hours=rng.randint(1, 48))),
+            tags=rng.sample(["办事快", "态度好", "一次办好", "材料说明清楚", "等待久"], rng.randint(0, 2)),
+            comment=rng.choice(["", "", "", "办事效率高，点赞", "窗口人员很耐心", "排队时间有点长"]),
+            at=min(now, case.ended_at + dt.timedelta(hours=rng.randint(1, 48))),
         )
         made += 1
     if not ServiceRating.objects.filter(subject=RatingSubject.WINDOW).exists():
@@ -240,29 +244,50 @@ def _load_ratings(stdout: TextIO) -> int:
         for n in range(WINDOW_RATINGS if windows else 0):
             window = windows[n % len(windows)]
             handler = Staff.objects.filter(department=window).order_by("pk").first()
+            # The first few are recent bad ratings, so that rectification shows every step.
+            recent_bad = n < 4
             ratings.rate_window_visit(
                 window,
-                level=rng.choice(levels),
+                level=(2, 1)[n % 2] if recent_bad else rng.choice(levels),
                 handler=handler,
-                comment=rng.choice(["", "服务热情", "排队太久", "一次就办好了"]),
-                at=now - dt.timedelta(days=rng.randint(0, 60)),
+                comment="排队太久，窗口人员态度冷淡" if recent_bad else rng.choice(["", "服务热情", "一次就办好了"]),
+                at=now - dt.timedelta(days=n + 1 if recent_bad else rng.randint(0, 60)),
             )
             made += 1
     made += ratings.default_ratings(now)
+    _move_rectifications(now)
+    return made
+
+
+def _move_rectifications(now: dt.datetime) -> None:
+    """Orders of older bad ratings were worked through in time; the recent ones show every step."""
     supervisor = duty_supervisor()
-    # Move some rectification orders along so every state shows.
-    for index, order in enumerate(RectificationOrder.objects.filter(status=RectificationStatus.OPEN).order_by("pk")):
-        if index % 4 == 0:
-            continue
+    open_orders = RectificationOrder.objects.filter(status=RectificationStatus.OPEN).select_related(
+        "rating", "department__head__user"
+    )
+    recent = 0
+    for order in open_orders.order_by("pk"):
         head = order.department.head.user if order.department.head_id else supervisor
         if head is None:
             continue
+        rated = order.rating.rated_at
+        if now - rated > dt.timedelta(days=30) and supervisor is not None:
+            order = ratings.record_contact(
+                order, head, note="已电话联系群众，致歉并说明情况。", at=rated + dt.timedelta(hours=3)
+            )
+            order = ratings.record_rectification(
+                order, head, note="已组织窗口人员学习服务规范。", at=rated + dt.timedelta(days=3)
+            )
+            ratings.record_follow_up(order, supervisor, note="回访群众，表示认可。", at=rated + dt.timedelta(days=5))
+            continue
+        step, recent = recent % 4, recent + 1
+        if step == 0:
+            continue
         order = ratings.record_contact(order, head, note="已电话联系群众，致歉并说明情况。")
-        if index % 4 >= 2:
+        if step >= 2:
             order = ratings.record_rectification(order, head, note="已组织窗口人员学习服务规范。")
-        if index % 4 == 3 and supervisor is not None:
+        if step == 3 and supervisor is not None:
             ratings.record_follow_up(order, supervisor, note="回访群众，表示认可。")
-    return made
 
 
 def _load_appeals(now: dt.datetime) -> int:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import F, OuterRef, Subquery, Value
+from django.db.models import ExpressionWrapper, F, OuterRef, Subquery, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -175,13 +175,16 @@ def rate_window_visit(
 
 
 def default_ratings(now: dt.datetime | None = None) -> int:
-    """Finished cases unrated after RATINGS_DEFAULT_AFTER_DAYS count as 基本满意: one INSERT ... SELECT."""
+    """Finished cases unrated after RATINGS_DEFAULT_AFTER_DAYS count as 基本满意: one INSERT ... SELECT.
+
+    A default rating is dated when the waiting time ran out, not when the sweep happened to find it, so that a
+    backlog (a first run, a worker that was down) lands in the months the ratings belong to."""
     from approvals.selectors.finished import finished_before
 
     if not settings.RATINGS_DEFAULT_ENABLED:
         return 0
     now = now_or(now)
-    cutoff = now - dt.timedelta(days=settings.RATINGS_DEFAULT_AFTER_DAYS)
+    wait = dt.timedelta(days=settings.RATINGS_DEFAULT_AFTER_DAYS)
     fields = [
         "department_id",
         "subject",
@@ -196,7 +199,7 @@ def default_ratings(now: dt.datetime | None = None) -> int:
         "appeal_decision",
     ]
     source = (
-        finished_before(cutoff)
+        finished_before(now - wait)
         .filter(service_rating__isnull=True)
         .order_by()
         .values(
@@ -207,7 +210,7 @@ def default_ratings(now: dt.datetime | None = None) -> int:
             tags=Value([], output_field=models.JSONField()),
             comment=Value("", output_field=models.CharField()),
             is_default=Value(True, output_field=models.BooleanField()),
-            rated_at=Value(now, output_field=models.DateTimeField()),
+            rated_at=ExpressionWrapper(F("ended_at") + Value(wait), output_field=models.DateTimeField()),
             appeal_status=Value("", output_field=models.CharField()),
             appeal_reason=Value("", output_field=models.TextField()),
             appeal_decision=Value("", output_field=models.TextField()),
@@ -216,11 +219,11 @@ def default_ratings(now: dt.datetime | None = None) -> int:
     with transaction.atomic():
         inserted = insert_from_select(ServiceRating, fields, source)
         if inserted:
-            # The handler rated is the case handler's staff record; one UPDATE for the rows just inserted.
+            # The handler rated is the staff record of the case's handler: one UPDATE of the rows that lack it.
             handler = Staff.objects.filter(user__cases_handled__pk=OuterRef("case_id")).values("pk")[:1]
-            ServiceRating.objects.filter(is_default=True, rated_at=now, handler__isnull=True).update(
-                handler_id=Subquery(handler)
-            )
+            ServiceRating.objects.filter(
+                is_default=True, handler__isnull=True, case__handler__staff__isnull=False
+            ).update(handler_id=Subquery(handler))
     return inserted
 
 

@@ -118,6 +118,8 @@ def test_default_rating_sweep_is_set_based_and_idempotent(settings, django_asser
     assert {r.case_id for r in defaults} == {c.pk for c in old}
     assert all(r.level == 3 for r in defaults)
     assert all(r.handler is not None and r.handler.user_id == r.case.handler_id for r in defaults)
+    # Dated when the seven days ran out, not when the sweep found them.
+    assert {r.rated_at for r in defaults} == {now - dt.timedelta(days=1)}
     settings.RATINGS_DEFAULT_ENABLED = False
     finished_case(decided_at=now - dt.timedelta(days=10))
     assert ratings.default_ratings(now) == 0
