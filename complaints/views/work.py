@@ -302,7 +302,7 @@ def _series(label, rows: list[dict], key: str, axis: str = "count") -> dict:
 
 
 def _charts(stats: dict) -> dict[str, dict]:
-    """The data of the three charts (drawn by static/complaints/charts.js from json_script blocks)."""
+    """The data of the three charts (drawn by static/portal/charts.js from json_script blocks)."""
     categories, departments, months = stats["by_category"], stats["by_department"], stats["by_month"]
     return {
         "category": {

@@ -139,7 +139,7 @@ def test_department_page_chart_data(client, world):
     assert len(data["labels"]) == 12 and data["labels"][-1] == "2026-03"
     received = dict(zip(data["labels"], data["series"][0]["data"], strict=True))
     assert received["2026-02"] == 10 and received["2025-12"] == 99 and received["2026-03"] == 0
-    assert "vendor/chartjs/chart.umd.min" in body and "approvals/charts" in body
+    assert "vendor/chartjs/chart.umd.min" in body and "portal/charts" in body
 
 
 @pytest.mark.parametrize("departments", [3, 40])

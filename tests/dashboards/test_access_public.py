@@ -194,7 +194,7 @@ def test_public_commitments_say_what_is_promised_in_status_order_and_chart_the_m
     series = {row["label"]: row["data"] for row in chart["series"]}
     assert series["On-time rate (%)"][-2:] == [95.0, 70.0]
     assert series["Satisfaction (0-100)"][-1] == 70.0 and series["Satisfaction (0-100)"][0] is None
-    assert "approvals/charts" in html and "chartjs/chart.umd" in html
+    assert "portal/charts" in html and "chartjs/chart.umd" in html
     assert 'id="public-months"' in html  # the table stays beside the chart
     inline = [tag for tag in html.split("<script")[1:] if "src=" not in tag.split(">")[0]]
     assert all('type="application/json"' in tag.split(">")[0] for tag in inline)

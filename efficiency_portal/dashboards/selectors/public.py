@@ -99,7 +99,7 @@ def commitments(department: Department) -> list[dict]:
 
 
 def months_chart(rows: list[MonthRow]) -> dict:
-    """The chart's data (drawn by static/approvals/charts.js): finished cases as bars, on-time rate and satisfaction
+    """The chart's data (drawn by static/portal/charts.js): finished cases as bars, on-time rate and satisfaction
     (both 0-100) as lines."""
 
     def rate(value: Decimal | None) -> float | None:

@@ -1,6 +1,6 @@
-// Complaint statistics: every canvas with a data-chart attribute is drawn from the json_script block of that id
-// (no inline script: the Content-Security-Policy forbids it). Counts are bars on the left axis, rates and scores
-// (0–100) lines on the right one.
+// Every canvas with a data-chart attribute is drawn from the json_script block of that id (no inline script: the
+// Content-Security-Policy forbids it). The data: {labels, series: [{label, data, axis}]}; counts are bars on the
+// left axis, rates and scores (axis "rate", 0–100) lines on the right one.
 (function () {
   "use strict";
   if (typeof window.Chart === "undefined") {
