@@ -18,11 +18,11 @@ from approvals.selectors.finished import applicant_cases_for_complaints
 from complaints import captcha
 from complaints.forms import FilingForm, RateHandlingForm, RateWindowForm, ReopenForm, TrackForm, apply_errors
 from complaints.models import Complaint, ComplaintAttachment, ComplaintChannel, ComplaintStatus
+from complaints.selectors.access import may_see_identity
 from complaints.selectors.lists import complainant_complaints
 from complaints.services import handling, ratings, tracking
 from complaints.services.filing import Filed, file_complaint
 from efficiency_portal.org.models import Department
-from efficiency_portal.org.roles import is_supervisor
 
 SESSION_TRACKED = "complaints_tracked"  # complaint ids proved with number + secret in this session
 SESSION_NEW = "complaints_new"  # number and secret for the next page (staff intake)
@@ -241,11 +241,12 @@ def my_complaints(request: HttpRequest) -> HttpResponse:
 
 
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
-    """Evidence: for supervisors and the complainant (account or tracked this session); nobody else."""
+    """Evidence: for supervisors and the complainant (account or tracked this session); nobody else. Photos and
+    papers may show who complained, so the rule is that of the identity: not administrators either."""
     attachment = get_object_or_404(ComplaintAttachment.objects.select_related("complaint"), pk=pk)
     complaint = attachment.complaint
     owner = request.user.is_authenticated and complaint.complainant_id == request.user.pk
-    if not (is_supervisor(request.user) or owner or complaint.pk in tracked_ids(request)):
+    if not (may_see_identity(request.user) or owner or complaint.pk in tracked_ids(request)):
         raise Http404
     try:
         handle = attachment.file.open("rb")

@@ -239,7 +239,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "events": complaint.events.select_related("actor").order_by("at", "pk"),
         "notes": complaint.notes.select_related("author", "department").order_by("created_at", "pk"),
         "sanctions": sanctions,
-        "attachments": complaint.attachments.all(),
+        "attachments": complaint.attachments.all() if sees_identity else [],
         "histories": lists.person_histories(people),
         "caution_flag_count": settings.COMPLAINTS_CAUTION_FLAG_COUNT,
         **forms,

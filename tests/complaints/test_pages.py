@@ -354,6 +354,20 @@ def test_unknown_user_cannot_download_evidence(client):
     assert client.get(reverse("complaints:attachment", args=[attachment.pk])).status_code == 404
 
 
+def test_evidence_is_for_supervisors_not_administrators(client):
+    """Photos and papers may show who complained: the identity's rule, supervisors only."""
+    complaint, _ = file(files=[png_upload()])
+    attachment = complaint.attachments.get()
+    url = reverse("complaints:attachment", args=[attachment.pk])
+    client.force_login(make_supervisor())
+    assert client.get(url).status_code == 200
+    assert url in client.get(reverse("complaints:detail", args=[complaint.pk])).content.decode()
+    client.force_login(StaffFactory(roles=[Role.ADMINISTRATOR]).user)
+    assert client.get(url).status_code == 404
+    page = client.get(reverse("complaints:detail", args=[complaint.pk]))
+    assert page.status_code == 200 and url not in page.content.decode()
+
+
 def test_department_queue_query_count_does_not_grow(client, django_assert_max_num_queries):
     supervisor = make_supervisor()
     department, head = make_department_with_head()
