@@ -55,7 +55,9 @@ def _dashboard(request: HttpRequest, scope: str, template: str) -> HttpResponse:
             "ranking": rows,
             "trend": trend,
             "chart": ranking.trend_chart(trend),
-            "warnings": drill.with_explanations(drill.warning_list(figures.month_warnings(ids, on))[:10]),
+            "warnings": drill.with_links(
+                request.user, drill.with_explanations(drill.warning_list(figures.month_warnings(ids, on))[:10])
+            ),
             "card_links": links.may_open(request.user, "approvals:card_review"),
         },
     )
@@ -157,14 +159,14 @@ def drill_down(request: HttpRequest, scope: str, key: str) -> HttpResponse:
         except ValidationError as error:
             context["cursor_error"] = error.messages[0]
             page = keyset_page(rows, None, PAGE_SIZE)
-        context["items"] = [(deadline, drill.subject_url(deadline)) for deadline in page.items]
+        context["items"] = drill.deadline_links(request.user, page.items)
         context["next_cursor"] = page.next_cursor
     elif spec.kind == "warning":
         rows = drill.warning_list(rows)
         if request.GET.get("export") == "xlsx":
             return export(drill.with_explanations(rows), WARNING_COLUMNS, key)
         page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-        page.object_list = drill.with_explanations(page.object_list)
+        page.object_list = drill.with_links(request.user, drill.with_explanations(page.object_list))
         context["page"] = page
         context["card_links"] = links.may_open(request.user, "approvals:card_review")
     else:

@@ -31,7 +31,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 
-from approvals.models import DailyCaseStat
+from approvals.models import Case, DailyCaseStat, Item
 from approvals.models.stats import MonthlyCaseStat
 from efficiency_portal.supervised_tasks import services as task_services
 from efficiency_portal.supervision.models import (
@@ -43,7 +43,7 @@ from efficiency_portal.supervision.models import (
     WarningRecipient,
 )
 from tests.credit.factories import ensure_seeded_rules
-from tests.factories import ItemFactory, StaffFactory, make_deadline
+from tests.factories import ItemFactory, make_deadline
 from tests.supervision.conftest import MATRIX, World, at, calendar, world  # noqa: F401
 
 NOW = at(2025, 11, 20, 12)
@@ -55,13 +55,31 @@ def frozen():
         yield
 
 
+def case_row(department, handler) -> Case:
+    """A case as the clock's subject (only the row: its clock is made by ``case_clock``)."""
+    number = Case.objects.count() + 1
+    item = Item.objects.filter(department=department).first() or ItemFactory(department=department)
+    return Case.objects.create(
+        item=item,
+        department=department,
+        tracking_code=f"D{department.code}{number:06d}",
+        tracking_secret_hash="x",
+        applicant_name="李明",
+        applicant_phone="13800000000",
+        submitted_at=at(2025, 11, 3, 9),
+        accepted_at=at(2025, 11, 3, 9),
+        handler=handler,
+        status="processing",
+    )
+
+
 def case_clock(people, department, light: str, *, status: str = DeadlineStatus.OPEN, title: str = "") -> Deadline:
     responsible = people.clerk_x.user if department == people.x else people.clerk_y.user
     deadline = make_deadline(
         responsible=responsible,
         department=department,
         kind="case",
-        subject=StaffFactory(department=department),
+        subject=case_row(department, responsible),
         started_at=at(2025, 11, 3, 9),
         limit_days=20,
         title=title or f"{department.name}案件{light}",

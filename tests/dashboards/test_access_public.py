@@ -65,8 +65,10 @@ def test_my_page(world, city, login):
     # My queue: x's green, yellow and red cases (not the finished one), with their lights; the task's clock below.
     assert response.context["running_count"] == 4
     assert response.context["queue_counts"] == {"all": 4, "cases": 3, "yellow": 1, "red": 1}
-    assert sorted(d.light for d, _url in response.context["queue"]) == ["green", "red", "yellow"]
-    assert [d.kind for d, _url in response.context["clocks"]] == ["task"]
+    assert sorted(row.deadline.light for row in response.context["queue"]) == ["green", "red", "yellow"]
+    # Each row links to the case itself, which the clerk may open.
+    assert all(row.url.endswith(f"/cases/{row.deadline.object_id}/work/") for row in response.context["queue"])
+    assert [row.deadline.kind for row in response.context["clocks"]] == ["task"]
     assert "逾期案件甲" in html and 'id="my-queue-red">1 red<' in html and 'id="my-queue-yellow">1 yellow<' in html
     assert [r.warning.deadline.title for r in response.context["warnings"]] == ["逾期案件甲"]
     # Ratings this year: 5 and 2 as handler -> (100 + 40) / 2.

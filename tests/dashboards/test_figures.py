@@ -10,7 +10,9 @@ from django.urls import reverse
 
 from efficiency_portal.dashboards.selectors import figures, ranking
 from efficiency_portal.dashboards.selectors.figures import DRILL_LISTS
-from tests.factories import ItemFactory
+from efficiency_portal.org.models import Role
+from efficiency_portal.supervision.models import Warning
+from tests.factories import AgencyFactory, ItemFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -93,6 +95,29 @@ def test_red_drill_down_lists_the_overdue_cases_with_links_to_them(world, city, 
     html = response.content.decode()
     assert "逾期案件甲" in html and "逾期案件乙" in html
     assert reverse("approvals:case_work", args=[city["clocks"]["x_red"].object_id]) in html
+
+
+def test_a_leader_follows_links_only_to_what_they_may_open(world, city, login):
+    """A leader sees the city's figures but opens only the cases, clocks and warnings of what they are in charge of:
+    here x, led by a deputy mayor who works in another office."""
+    x_red, y_red = city["clocks"]["x_red"], city["clocks"]["y_red"]
+    deputy = StaffFactory(department=AgencyFactory(code="npc"), name="钱副市长", roles=[Role.LEADER])
+    world.x.leader_in_charge = deputy
+    world.x.save(update_fields=["leader_in_charge"])
+    client = login(deputy.user)
+    html = client.get(reverse("dashboards:drill", args=["city", "cases_red"])).content.decode()
+    assert "逾期案件甲" in html and "逾期案件乙" in html
+    x_case, y_case = (reverse("approvals:case_work", args=[d.object_id]) for d in (x_red, y_red))
+    assert x_case in html and y_case not in html
+    assert x_red.get_absolute_url() in html and y_red.get_absolute_url() not in html  # the clocks' own pages
+    assert client.get(x_case).status_code == 200
+    assert client.get(y_case).status_code == 404
+    centre = client.get(reverse("dashboards:command_centre")).content.decode()
+    x_warning, y_warning = (Warning.objects.get(deadline=d, level="red") for d in (x_red, y_red))
+    assert x_warning.get_absolute_url() in centre and y_warning.get_absolute_url() not in centre
+    # A supervisor follows them all.
+    html = login(world.supervisor.user).get(reverse("dashboards:drill", args=["city", "cases_red"])).content.decode()
+    assert x_case in html and y_case in html
 
 
 def test_ranking_by_on_time_rate_with_satisfaction(world, city):

@@ -99,3 +99,20 @@ def test_role_groups_exist_with_permissions(db):
         assert group.permissions.filter(codename="view_department").exists()
     assert Group.objects.get(name="administrator").permissions.filter(codename="change_post").exists()
     assert not Group.objects.get(name="clerk").permissions.filter(codename="change_post").exists()
+
+
+def test_every_demo_clock_watches_a_real_thing_of_its_kind(seeded):
+    """The command centre counts clocks by kind and links them to their subject: a case clock must watch a case, a
+    task clock a task, and every subject must exist."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from efficiency_portal.supervision.models import Deadline
+
+    expected = {"case": ("approvals", "case"), "task": ("supervised_tasks", "task")}
+    kinds = Deadline.objects.values_list("kind", "content_type_id", "object_id")
+    assert kinds.exists()
+    for kind, content_type_id, object_id in kinds:
+        content_type = ContentType.objects.get_for_id(content_type_id)
+        if kind in expected:
+            assert (content_type.app_label, content_type.model) == expected[kind], kind
+        assert content_type.model_class().objects.filter(pk=object_id).exists(), (kind, object_id)

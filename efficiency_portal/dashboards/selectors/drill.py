@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 from django.urls import NoReverseMatch, reverse
@@ -12,9 +13,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from approvals.selectors.cards import red_cards_by_case
+from approvals.selectors.cases import staff_cases
 from efficiency_portal.supervised_tasks.models import DEADLINE_KIND as TASK_KIND
+from efficiency_portal.supervised_tasks.selectors import visible_tasks
 from efficiency_portal.supervision.models import Deadline, Warning, WarningRecipient
-from efficiency_portal.supervision.selectors import deadline_rows
+from efficiency_portal.supervision.selectors import deadline_rows, visible_deadlines, visible_warnings
 
 from .figures import CASE_KIND
 
@@ -52,6 +55,47 @@ def subject_url(deadline: Deadline) -> str:
     except NoReverseMatch:
         pass
     return deadline.get_absolute_url()
+
+
+@dataclass(frozen=True)
+class DeadlineRow:
+    """A deadline of a list with the links this viewer may follow (None: the page would refuse them)."""
+
+    deadline: Deadline
+    url: str | None
+    clock_url: str | None
+
+
+def deadline_links(user, deadlines: Iterable[Deadline]) -> list[DeadlineRow]:
+    """Each deadline with its subject's and its clock's links, kept only where the viewer may open the page: a
+    leader sees the city's figures but opens only the cases, tasks and clocks of the departments in their charge.
+    Three queries at most, whatever the number of rows."""
+    rows = list(deadlines)
+    case_ids = {d.object_id for d in rows if d.kind == CASE_KIND}
+    task_ids = {d.object_id for d in rows if d.kind == TASK_KIND}
+    open_cases = set(staff_cases(user).filter(pk__in=case_ids).values_list("pk", flat=True)) if case_ids else set()
+    open_tasks = set(visible_tasks(user).filter(pk__in=task_ids).values_list("pk", flat=True)) if task_ids else set()
+    open_clocks = set(visible_deadlines(user).filter(pk__in=[d.pk for d in rows]).values_list("pk", flat=True))
+    result = []
+    for deadline in rows:
+        clock_url = deadline.get_absolute_url() if deadline.pk in open_clocks else None
+        if deadline.kind == CASE_KIND:
+            url = subject_url(deadline) if deadline.object_id in open_cases else None
+        elif deadline.kind == TASK_KIND:
+            url = subject_url(deadline) if deadline.object_id in open_tasks else None
+        else:
+            url = clock_url
+        result.append(DeadlineRow(deadline, url, clock_url))
+    return result
+
+
+def with_links(user, warnings: list[Warning]) -> list[Warning]:
+    """The warnings, each with ``url`` set to its page where the viewer may open it, else None (one query)."""
+    ids = [warning.pk for warning in warnings]
+    openable = set(visible_warnings(user).filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+    for warning in warnings:
+        warning.url = warning.get_absolute_url() if warning.pk in openable else None
+    return warnings
 
 
 def deadline_list(queryset: QuerySet[Deadline]) -> QuerySet[Deadline]:

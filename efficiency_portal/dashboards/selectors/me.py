@@ -13,7 +13,7 @@ import credit.selectors as credit_selectors
 from efficiency_portal.supervision.models import Deadline, Light
 from efficiency_portal.supervision.selectors import my_warnings
 
-from .drill import subject_url
+from .drill import deadline_links
 from .figures import CASE_KIND, RUNNING
 from .links import url_or_none
 
@@ -38,9 +38,9 @@ def my_page(user, on: dt.date) -> dict:
     return {
         "staff": staff,
         "on": on,
-        "queue": [(deadline, subject_url(deadline)) for deadline in queue],
+        "queue": deadline_links(user, queue),
         "queue_counts": counts,
-        "clocks": [(deadline, subject_url(deadline)) for deadline in clocks],
+        "clocks": deadline_links(user, clocks),
         "running_count": counts["all"],
         "other_count": counts["all"] - counts["cases"],
         "warnings": list(my_warnings(user)[:MY_ROWS]),

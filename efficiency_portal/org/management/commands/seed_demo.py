@@ -1,4 +1,5 @@
-"""Loads the demo city: calendar, organisation, then supervision data. Safe to run again."""
+"""Loads the demo city: calendar, organisation, then each app's data (whose clocks and warnings are real: cases,
+complaints, ratings, objections, appeals, tasks). Safe to run again."""
 
 from __future__ import annotations
 
@@ -7,11 +8,11 @@ import time
 
 from django.core.management.base import BaseCommand
 
-# In this order: the organisation needs nothing else, supervision needs both the calendar and the organisation.
+# In this order: the organisation needs the calendar; every app after it needs both, and credit, complaints and
+# assessment read the cases (and complaints the credit rules) loaded before them.
 DEMO_MODULES = (
     "efficiency_portal.workdays.demo",
     "efficiency_portal.org.demo",
-    "efficiency_portal.supervision.demo",
     "approvals.demo",
     "approvals.demo_cases",
     "credit.demo",
