@@ -78,14 +78,15 @@ def red_cards(start: dt.date, end: dt.date, *, by: str) -> dict[int, list[CardFa
     rows = (
         Card.objects.filter(level=CardLevel.RED, raised_at__gte=since, raised_at__lt=until)
         .exclude(**{f"{key}__isnull": True})
-        .values_list("id", key, "case__tracking_code", "raised_at")
+        .values_list("id", key, "case__tracking_code", "raised_at", "case_id")
         .order_by("raised_at", "id")
     )
     grouped: dict[int, list[CardFact]] = {}
-    # One reverse() for all cards: the link differs only by the id.
-    pattern = reverse("approvals:card_review", args=[0]).replace("/0/", "/{}/")
-    for card_id, subject_id, code, raised_at in rows:
-        url = pattern.format(card_id)
+    # The link is the case, with its cards and explanations: the page every reader of a result may open (the
+    # person, the heads above, supervisors), unlike the supervisors' review of the card. One reverse() for all.
+    pattern = reverse("approvals:case_work", args=[0]).replace("/0/", "/{}/")
+    for card_id, subject_id, code, raised_at, case_id in rows:
+        url = pattern.format(case_id)
         grouped.setdefault(subject_id, []).append(CardFact(card_id, subject_id, code, raised_at, url))
     return grouped
 
