@@ -35,7 +35,9 @@ from approvals.forms.work import (
 )
 from approvals.models import Case, CaseDepartment, CaseStatus, ExtensionRequest, StepCode
 from approvals.selectors import cases as selectors
+from approvals.selectors import tracking
 from approvals.services import processing
+from efficiency_portal.supervision.selectors import visible_deadlines
 
 
 def _start_joint(case: Case, user, data: dict) -> Any:
@@ -196,6 +198,7 @@ def _render_case(
             opinion_forms.append(
                 {"part": part, "form": form, "url": reverse("approvals:joint_opinion", args=[work.case.pk, part.pk])}
             )
+    _mark_viewable_clocks(request.user, work)
     context = {
         "work": work,
         "case": work.case,
@@ -203,9 +206,26 @@ def _render_case(
         "action_forms": action_forms,
         "opinion_forms": opinion_forms,
         "prereview": _prereview_forms(work.case) if can_act else {},
-        "material_url_name": "approvals:material_download" if _safe_reverse("approvals:material_download", 1) else "",
+        "material_url_name": (
+            "approvals:material_download"
+            if _safe_reverse("approvals:material_download", 1) and tracking.can_read_materials(request.user, work.case)
+            else ""
+        ),
     }
     return render(request, "approvals/work/case.html", context, status=status)
+
+
+def _mark_viewable_clocks(user, work: selectors.CaseWork) -> None:
+    """Each clock of the page knows whether its own page would open for this viewer (one query): a leader or a
+    colleague who may read the case may not be shown every step's clock."""
+    clocks = [
+        clock
+        for clock in (work.case_clock, work.prereview_clock, *work.step_clocks.values(), *work.part_clocks.values())
+        if clock is not None
+    ]
+    viewable = set(visible_deadlines(user).filter(pk__in=[c.pk for c in clocks]).values_list("pk", flat=True))
+    for clock in clocks:
+        clock.viewable = clock.pk in viewable
 
 
 @login_required

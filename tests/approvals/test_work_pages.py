@@ -96,6 +96,27 @@ def test_case_page_permission_matrix(client, office, who, status):
         assert office["case"].tracking_code in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("who", "materials", "clock"),
+    [
+        ("handler", True, True),
+        ("clerk_x", True, False),  # a colleague reads the case, not another's clock
+        ("head", True, True),
+        ("leader", False, True),  # the leader in charge follows the clock, not the applicant's papers
+        ("supervisor", True, True),
+    ],
+)
+def test_case_page_links_only_what_the_viewer_may_open(client, office, who, materials, clock):
+    client.force_login(office[who])
+    response = client.get(reverse("approvals:case_work", args=[office["case"].pk]))
+    assert bool(response.context["material_url_name"]) is materials
+    case_clock = response.context["work"].case_clock
+    assert case_clock.viewable is clock
+    clock_url = reverse("supervision:deadline_detail", args=[case_clock.pk])
+    assert (clock_url in response.content.decode()) is clock
+    assert client.get(clock_url).status_code == (200 if clock else 403)
+
+
 ACT_MATRIX = [
     ("anonymous", 302),
     ("citizen", 404),
