@@ -1,12 +1,12 @@
 """The assessment API under /api/assessment/."""
 
-from rest_framework.routers import SimpleRouter
+from efficiency_portal.common.routers import IdRouter
 
 from .api import views
 
 app_name = "assessment_api"
 
-router = SimpleRouter()
+router = IdRouter()
 router.register("schemes", views.SchemeViewSet, basename="scheme")
 router.register("periods", views.PeriodViewSet, basename="period")
 router.register("results", views.ResultViewSet, basename="result")

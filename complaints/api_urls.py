@@ -1,13 +1,13 @@
 """The complaints API under /api/complaints/, with Open311 GeoReport v2 under /api/complaints/open311/v2/."""
 
 from django.urls import path, re_path
-from rest_framework.routers import SimpleRouter
+from efficiency_portal.common.routers import IdRouter
 
 from complaints import api, open311
 
 app_name = "complaints_api"
 
-router = SimpleRouter()
+router = IdRouter()
 router.register("complaints", api.ComplaintViewSet, basename="complaint")
 router.register("department", api.DepartmentComplaintViewSet, basename="department-complaint")
 router.register("ratings", api.RatingViewSet, basename="rating")

@@ -1,13 +1,13 @@
 """The credit API under /api/credit/."""
 
 from django.urls import path
-from rest_framework.routers import SimpleRouter
+from efficiency_portal.common.routers import IdRouter
 
 from credit import api
 
 app_name = "credit_api"
 
-router = SimpleRouter()
+router = IdRouter()
 router.register("rules", api.RuleViewSet, basename="rule")
 router.register("entries", api.EntryViewSet, basename="entry")
 router.register("objections", api.ObjectionViewSet, basename="objection")

@@ -1,11 +1,11 @@
 """API: cards."""
 
 from django.urls import path
-from rest_framework.routers import SimpleRouter
+from efficiency_portal.common.routers import IdRouter
 
 from approvals.api import cards
 
-router = SimpleRouter()
+router = IdRouter()
 router.register("cards", cards.CardViewSet, basename="card")
 router.register("talk-flags", cards.TalkFlagViewSet, basename="talk-flag")
 

@@ -1,9 +1,9 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
+from efficiency_portal.common.routers import IdRouter
 
 from . import api
 
-router = SimpleRouter()
+router = IdRouter()
 router.register("staff", api.StaffViewSet, basename="org-staff")
 router.register("posts", api.PostViewSet, basename="org-post")
 router.register("away-notices", api.AwayNoticeViewSet, basename="org-away-notice")
