@@ -1,9 +1,9 @@
 """The complaints API under /api/complaints/, with Open311 GeoReport v2 under /api/complaints/open311/v2/."""
 
 from django.urls import path, re_path
-from efficiency_portal.common.routers import IdRouter
 
 from complaints import api, open311
+from efficiency_portal.common.routers import IdRouter
 
 app_name = "complaints_api"
 

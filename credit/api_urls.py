@@ -1,9 +1,9 @@
 """The credit API under /api/credit/."""
 
 from django.urls import path
-from efficiency_portal.common.routers import IdRouter
 
 from credit import api
+from efficiency_portal.common.routers import IdRouter
 
 app_name = "credit_api"
 

@@ -1,9 +1,9 @@
 """API: cards."""
 
 from django.urls import path
-from efficiency_portal.common.routers import IdRouter
 
 from approvals.api import cards
+from efficiency_portal.common.routers import IdRouter
 
 router = IdRouter()
 router.register("cards", cards.CardViewSet, basename="card")

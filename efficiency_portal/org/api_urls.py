@@ -1,4 +1,5 @@
 from django.urls import path
+
 from efficiency_portal.common.routers import IdRouter
 
 from . import api

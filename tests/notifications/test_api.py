@@ -106,7 +106,17 @@ def test_mark_read_by_ids(api, alice):
 
 @pytest.mark.parametrize(
     "payload",
-    [{}, {"ids": []}, {"ids": "1,2"}, {"ids": ["x"]}, {"ids": [0]}, {"ids": [-3]}, {"ids": [None]}, {"ids": 5}, {"ids": [10**30]}],
+    [
+        {},
+        {"ids": []},
+        {"ids": "1,2"},
+        {"ids": ["x"]},
+        {"ids": [0]},
+        {"ids": [-3]},
+        {"ids": [None]},
+        {"ids": 5},
+        {"ids": [10**30]},
+    ],
 )
 def test_mark_read_bad_ids_is_400_with_field_errors(api, alice, payload):
     mine = NotificationFactory(recipient=alice)
