@@ -175,7 +175,12 @@ def track(request: HttpRequest) -> HttpResponse:
         if not blocked:
             form.add_error(None, _("No case matches this code and secret or phone. Please check both."))
     if blocked:
-        form.add_error(None, _("Too many failed look-ups from your address. Please try again in 10 minutes."))
+        limited = _("Too many failed look-ups from your address. Please try again in 10 minutes.")
+        # A visitor may come back to the page (GET) while still blocked: an unbound form takes no errors.
+        if form.is_bound:
+            form.add_error(None, limited)
+        else:
+            messages.error(request, limited)
     return render(request, "approvals/track/form.html", {"form": form}, status=429 if blocked else 200)
 
 

@@ -185,7 +185,12 @@ def track(request: HttpRequest) -> HttpResponse:
         if not blocked:
             form.add_error(None, _("No complaint matches this number and secret. Please check both."))
     if blocked:
-        form.add_error(None, _("Too many failed look-ups from your address. Please try again in 10 minutes."))
+        limited = _("Too many failed look-ups from your address. Please try again in 10 minutes.")
+        # A visitor may come back to the page (GET) while still blocked: an unbound form takes no errors.
+        if form.is_bound:
+            form.add_error(None, limited)
+        else:
+            messages.error(request, limited)
     return render(request, "complaints/public/track.html", {"form": form}, status=429 if blocked else 200)
 
 

@@ -186,6 +186,10 @@ def test_track_rate_limited_per_address(client, item, desk):
         client.post(reverse("approvals:track"), {"code": case.tracking_code, "proof": "nope"})
     blocked = client.post(reverse("approvals:track"), {"code": case.tracking_code, "proof": secret})
     assert blocked.status_code == 429
+    # Coming back to the page while still blocked shows why, with the empty form.
+    again = client.get(reverse("approvals:track"))
+    assert again.status_code == 429 and 'name="code"' in again.content.decode()
+    assert any("Too many failed look-ups" in str(m) or "查询失败次数过多" in str(m) for m in again.context["messages"])
     other = client.__class__(REMOTE_ADDR="10.0.0.9")
     assert other.post(reverse("approvals:track"), {"code": case.tracking_code, "proof": secret}).status_code == 302
 

@@ -122,3 +122,13 @@ def test_reading_without_a_secret_is_not_a_failure():
     for _ in range(LIMIT + 2):
         assert api.get(f"{OPEN311}/{complaint.tracking_code}.json").status_code == 200
     assert tracking.failures("10.0.0.1") == 0
+
+
+def test_the_page_opened_again_while_blocked_says_why():
+    complaint, _secret = file()
+    client = page_client()
+    for _ in range(LIMIT):
+        fail_on_page(client, complaint.tracking_code)
+    response = client.get(reverse("complaints:track"))
+    assert response.status_code == 429
+    assert "Too many failed look-ups" in response.content.decode()
