@@ -8,6 +8,7 @@ import datetime as dt
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -208,6 +209,20 @@ def _unless_shown(request: HttpRequest, complaint: Complaint, action: str, error
                 messages.error(request, message)
 
 
+def _staff_suggestions(complaint: Complaint):
+    """The finding form suggests the staff of the departments concerned, not the whole city's payroll (thousands
+    of options on every page); any active civil servant's employee number is still accepted when typed."""
+    if complaint.status != ComplaintStatus.INVESTIGATING:
+        return Staff.objects.none()
+    departments = {complaint.department_id, complaint.investigating_department_id} - {None}
+    return (
+        Staff.objects.filter(is_active=True)
+        .filter(Q(department_id__in=departments) | Q(pk=complaint.staff_id))
+        .select_related("department")
+        .order_by("department__sort_order", "name")
+    )
+
+
 @supervisor_only
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = get_object_or_404(
@@ -230,11 +245,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "identity": masked_identity(complaint) if sees_identity else None,
         "sees_identity": sees_identity,
         "may_decide_extension": complaint.extension_requested_by_id != request.user.pk,
-        "staff_choices": (
-            Staff.objects.filter(is_active=True).select_related("department").order_by("department__sort_order", "name")
-            if complaint.status == ComplaintStatus.INVESTIGATING
-            else Staff.objects.none()
-        ),
+        "staff_choices": _staff_suggestions(complaint),
         "clock": handling.conclude_clock(complaint) or handling.running_clock(complaint, ["complaint_accept"]),
         "events": complaint.events.select_related("actor").order_by("at", "pk"),
         "notes": complaint.notes.select_related("author", "department").order_by("created_at", "pk"),

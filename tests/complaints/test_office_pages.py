@@ -44,12 +44,15 @@ def finding_post(finding=Finding.UPHELD, *rows, text="经查属实"):
 def test_buck_passing_between_two_departments_and_a_person_elsewhere_is_recorded_on_the_page(client):
     first, second = DepartmentFactory(name="市住建局"), DepartmentFactory(name="市自然资源局")
     elsewhere = StaffFactory(department=DepartmentFactory(), name="钱经办")
+    clerk = StaffFactory(department=first, name="孙窗口")
     complaint, supervisor = investigating(first, category="buck_passing")
     client.force_login(supervisor)
     url = reverse("complaints:detail", args=[complaint.pk])
     page = client.get(url).content.decode()
-    # Every active department can be chosen, and every active person found in the searchable list.
-    assert f'value="{second.pk}"' in page and f'<option value="{elsewhere.employee_no}">' in page
+    # Every active department can be chosen; the list suggests the staff of the department complained about
+    # (not the whole city's), and anyone else is accepted by employee number below.
+    assert f'value="{second.pk}"' in page and f'<option value="{clerk.employee_no}">' in page
+    assert f'<option value="{elsewhere.employee_no}">' not in page
     response = client.post(
         url,
         finding_post(
@@ -67,6 +70,24 @@ def test_buck_passing_between_two_departments_and_a_person_elsewhere_is_recorded
         (elsewhere.pk, None, Sanction.ADMONITION),
     }
     assert Complaint.objects.get(pk=complaint.pk).status == ComplaintStatus.CONCLUDED
+
+
+def test_after_a_hand_over_the_investigating_departments_staff_are_suggested_too(client):
+    accused_department = DepartmentFactory()
+    investigator, head = make_department_with_head()
+    accused_clerk = StaffFactory(department=accused_department)
+    other = StaffFactory(department=DepartmentFactory())
+    gone = StaffFactory(department=accused_department, is_active=False)
+    supervisor = make_supervisor()
+    complaint, _ = file(accused_department)
+    complaint = handling.accept(complaint, supervisor)
+    complaint = handling.hand_to_department(complaint, supervisor, department=investigator)
+    handling.department_report(complaint, head.user, text="已调查，情况属实")
+    client.force_login(supervisor)
+    page = client.get(reverse("complaints:detail", args=[complaint.pk]))
+    assert set(page.context["staff_choices"]) == {accused_clerk, head}
+    assert f'<option value="{other.employee_no}">' not in page.content.decode()
+    assert gone not in page.context["staff_choices"]
 
 
 def test_a_person_is_found_by_a_unique_name_too(client):
