@@ -186,7 +186,7 @@ def _load_complaints(stdout: TextIO) -> int:
         category = list(Category)[n % len(Category)]
         target = TARGETS[n % len(TARGETS)]
         # Open ones are recent, finished ones older; some old open ones have run red.
-        age = rng.randint(0, 6) if target in ("submitted", "accepted") else rng.randint(12, 150)
+        age = rng.randint(0, 6) if target in ("submitted", "accepted") else rng.randint(12, 330)
         start = (now - dt.timedelta(days=age)).replace(hour=9, minute=0, second=0, microsecond=0)
         people = staff_by_department.get(department.pk, [])
         anonymous = n % 4 == 0

@@ -1,4 +1,4 @@
-"""Demo cases: about two thousand applications over the last four months, in every state, some yellow and red.
+"""Demo cases: about two thousand applications over the last twelve months, in every state, some yellow and red.
 
 Every case goes through the intake and processing services with explicit past moments, so its clocks, steps,
 events and cards are what real work would have left. The run ends with the deadline sweep, the cards from its
@@ -31,7 +31,7 @@ from efficiency_portal.workdays.calendar import is_working_day
 
 SEED = 20260301
 DEMO_PHONE_REGEX = r"^1[358][0-9]0000[0-9]{4}$"
-HISTORY_WORKING_DAYS = 85  # about four months
+HISTORY_WORKING_DAYS = 245  # about a year, so that the twelve-month trends have something in every month
 # A smaller city for a quick look: DEMO_CASES_SCALE=0.1 loads about 200 cases.
 SCALE = float(os.environ.get("DEMO_CASES_SCALE", "1"))
 
