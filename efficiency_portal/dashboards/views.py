@@ -192,7 +192,11 @@ def disclosure(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "dashboards/disclosure.html",
-        {"departments": public.public_departments(), "commitments": public.city_commitments()},
+        {
+            "departments": public.department_lines(figures.today()),
+            "month": public.last_complete_month(figures.today())[0],
+            "commitments": public.city_commitments(),
+        },
     )
 
 

@@ -5,10 +5,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
+from complaints.services import ratings as rating_services
 from efficiency_portal.supervised_tasks import services as task_services
 from efficiency_portal.supervised_tasks.models import TaskKind
+from tests.factories import DepartmentFactory
 
 from .conftest import COMPLAINANT, COMPLAINT_TEXT, MATRIX, RATING_COMMENTS, at
 
@@ -200,3 +204,30 @@ def test_public_commitments_say_what_is_promised_in_status_order_and_chart_the_m
     assert 'id="public-months"' in html  # the table stays beside the chart
     inline = [tag for tag in html.split("<script")[1:] if "src=" not in tag.split(">")[0]]
     assert all('type="application/json"' in tag.split(">")[0] for tag in inline)
+
+
+def test_public_index_lists_every_department_with_last_months_figures(world, city, client, settings):
+    rating_services.rate_window_visit(world.x, level=4, handler=world.clerk_x, at=at(2025, 10, 15, 10))
+    client.logout()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(reverse("dashboards:disclosure"))
+    lines = {line.code: line for line in response.context["departments"]}
+    # October 2025 (frozen on 20 November): x finished 20, 19 on time; one rating of 4 = 80 points. y: nothing.
+    x, y = lines["x"], lines["y"]
+    assert (x.finished, x.on_time_rate, x.ratings, x.satisfaction) == (20, Decimal("95.0"), 1, Decimal("80.00"))
+    assert (y.finished, y.on_time_rate, y.ratings, y.satisfaction) == (0, None, 0, None)
+    html = response.content.decode()
+    assert "Figures of 2025-10, the last complete month" in html
+    assert f'href="{reverse("dashboards:disclosure_department", args=["x"])}"' in html
+    assert "95.0 %" in html and "80.00" in html
+    # The department page's October row says the same.
+    page = client.get(reverse("dashboards:disclosure_department", args=["x"]))
+    october = page.context["months"][-2]
+    assert (october.finished, october.on_time_rate, october.satisfaction) == (20, x.on_time_rate, x.satisfaction)
+    # More departments, no more queries.
+    with CaptureQueriesContext(connection) as before:
+        client.get(reverse("dashboards:disclosure"))
+    DepartmentFactory.create_batch(5)
+    with CaptureQueriesContext(connection) as after:
+        client.get(reverse("dashboards:disclosure"))
+    assert len(after) == len(before)
