@@ -218,25 +218,29 @@ def _load_ratings(stdout: TextIO) -> int:
     now = timezone.now()
     made = 0
     rng = random.Random(2026)
-    # About two in five applicants rate their case within two days of its end; bad ratings are rare, as in the
-    # published 好差评 figures. The others count as 基本满意 seven days after the end (the default-rating sweep).
+    # About two in five applicants rate their case within two days of its end, from its tracking page (most have
+    # no account); bad ratings are rare, as in the published 好差评 figures. The others count as 基本满意 seven days
+    # after the end (the default-rating sweep).
     levels = [5] * 60 + [4] * 25 + [3] * 10 + [2] * 2 + [1]
     cases = list(
         finished_cases()
-        .filter(applicant__isnull=False, service_rating__isnull=True, ended_at__lt=now)
+        .filter(service_rating__isnull=True, ended_at__lt=now)
         .select_related("department", "handler")
         .order_by("pk")
     )
     for case in cases:
-        if rng.random() >= CASE_RATING_SHARE:
+        # Each case draws from its own seed: a second run leaves alone the cases the first chose not to rate.
+        draw = random.Random(f"rating-{case.pk}")
+        if draw.random() >= CASE_RATING_SHARE:
             continue
         ratings.rate_case(
             case,
             rater=case.applicant,
-            level=rng.choice(levels),
-            tags=rng.sample(["办事快", "态度好", "一次办好", "材料说明清楚", "等待久"], rng.randint(0, 2)),
-            comment=rng.choice(["", "", "", "办事效率高，点赞", "窗口人员很耐心", "排队时间有点长"]),
-            at=min(now, case.ended_at + dt.timedelta(hours=rng.randint(1, 48))),
+            applicant_proven=case.applicant_id is None,
+            level=draw.choice(levels),
+            tags=draw.sample(["办事快", "态度好", "一次办好", "材料说明清楚", "等待久"], draw.randint(0, 2)),
+            comment=draw.choice(["", "", "", "办事效率高，点赞", "窗口人员很耐心", "排队时间有点长"]),
+            at=min(now, case.ended_at + dt.timedelta(hours=draw.randint(1, 48))),
         )
         made += 1
     if not ServiceRating.objects.filter(subject=RatingSubject.WINDOW).exists():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 
 from django.db.models import F, QuerySet
 from django.db.models.functions import Coalesce
@@ -28,6 +29,11 @@ def rateable_cases(user) -> QuerySet[Case]:
     if not getattr(user, "is_authenticated", False):
         return Case.objects.none()
     return finished_cases().filter(applicant=user).select_related("item", "department").order_by("-decided_at", "-pk")
+
+
+def proven_rateable_cases(proven_case_ids: Collection[int]) -> QuerySet[Case]:
+    """Finished cases the visitor proved on the tracking page in this session (code with secret or phone)."""
+    return finished_cases().filter(pk__in=list(proven_case_ids)).select_related("item", "department")
 
 
 def applicant_cases_for_complaints(user) -> QuerySet[Case]:

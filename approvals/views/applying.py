@@ -23,6 +23,7 @@ from approvals.forms.applying import (
 )
 from approvals.models import Case, CaseStatus, Item
 from approvals.selectors import tracking
+from approvals.selectors.finished import FINISHED_STATUSES
 from approvals.services import intake
 
 SESSION_TRACKED = "approvals_tracked"  # {case id: "secret" | "phone"} proved in this session
@@ -218,6 +219,9 @@ def track_case(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(request.path)
     context = {
         "case": case,
+        "owner": request.user.is_authenticated and case.applicant_id == request.user.pk,
+        # 好差评 reaches whoever proved the case here, with or without an account.
+        "finished": case.status in FINISHED_STATUSES,
         "timeline": tracking.public_timeline(case),
         "notice": notice,
         "form": form,

@@ -102,15 +102,22 @@ def rate_case(
     window_level=None,
     tags: Sequence[str] = (),
     comment: str = "",
+    applicant_proven: bool = False,
     at: dt.datetime | None = None,
 ) -> ServiceRating:
-    """The applicant rates a finished case once (the service, the window and the handler)."""
+    """The applicant rates a finished case once (the service, the window and the handler).
+
+    The applicant is the signed-in owner of the case, or (``applicant_proven``) whoever proved the case with its
+    tracking code and secret or the applicant's phone, as the tracking page asks: most applicants apply at a window
+    or without an account, and 好差评 reaches them through the tracking code, not a login. ``rater`` is then the
+    signed-in visitor, if any."""
     from approvals.selectors.finished import finished_cases
 
     at = now_or(at)
     if not finished_cases().filter(pk=case.pk).exists():
         raise ValidationError(_("Only a finished case can be rated."))
-    if rater is None or case.applicant_id != getattr(rater, "pk", None):
+    is_owner = rater is not None and case.applicant_id == getattr(rater, "pk", None)
+    if not (is_owner or applicant_proven):
         raise ValidationError(_("Only the applicant can rate this case."))
     level = _level(level, "level")
     service_level = _level(service_level, "service_level", required=False)

@@ -143,6 +143,8 @@ def file(request: HttpRequest) -> HttpResponse:
             }
         if request.GET.get("case", "").isdigit():
             initial["case"] = int(request.GET["case"])
+        if request.GET.get("department", "").isdigit():  # from a case's tracking page
+            initial["department"] = int(request.GET["department"])
         form = FilingForm(initial=initial, cases=cases, need_captcha=need_captcha)
         _issue_token(request, form.initial["form_token"])
     return render(request, "complaints/public/file.html", file_form_context(request, form))

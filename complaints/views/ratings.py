@@ -11,7 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from approvals.selectors.finished import rateable_cases
+from approvals.selectors.finished import proven_rateable_cases, rateable_cases
+from approvals.views.applying import tracked
 from complaints.forms import (
     AppealDecisionForm,
     AppealForm,
@@ -40,23 +41,29 @@ from efficiency_portal.org.roles import has_role, is_staff_member, is_supervisor
 from efficiency_portal.supervision.models import Light
 
 
-@login_required
 def rate_case(request: HttpRequest, pk: int) -> HttpResponse:
-    case = rateable_cases(request.user).filter(pk=pk).first()
+    """The signed-in applicant rates from their cases; anyone else who proved the case on the tracking page in
+    this session (code with secret or phone) rates from there, account or not."""
+    user = request.user if request.user.is_authenticated else None
+    case = rateable_cases(user).filter(pk=pk).first()
+    proven = case is None
+    if proven:
+        case = proven_rateable_cases(tracked(request)).filter(pk=pk).first()
     if case is None:
         raise Http404
+    back = redirect("approvals:track_case", pk=case.pk) if proven else redirect("approvals:my_cases")
     if ServiceRating.objects.filter(case=case).exists():
         messages.info(request, _("This case was already rated. Thank you."))
-        return redirect("approvals:my_cases")
+        return back
     form = RateServiceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            ratings.rate_case(case, rater=request.user, **form.cleaned_data)
+            ratings.rate_case(case, rater=user, applicant_proven=proven, **form.cleaned_data)
         except ValidationError as error:
             apply_errors(form, error)
         else:
             messages.success(request, _("Thank you for rating the service."))
-            return redirect("approvals:my_cases")
+            return back
     return render(request, "complaints/ratings/rate.html", {"form": form, "case": case})
 
 

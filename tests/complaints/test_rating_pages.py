@@ -43,6 +43,52 @@ def test_citizen_rates_own_finished_case_once(client):
     assert again.status_code == 302 and ServiceRating.objects.count() == 1
 
 
+def track(client, case, proof="13800000000"):
+    """Prove the case on the tracking page, as an applicant without an account does."""
+    response = client.post(reverse("approvals:track"), {"code": case.tracking_code, "proof": proof})
+    assert response.status_code == 302, response.content.decode()[:300]
+
+
+def test_applicant_without_an_account_rates_from_the_tracking_page(client):
+    case, other, still_open = finished_case(None), finished_case(None), make_accepted_case(status="processing")
+    url = reverse("complaints:rate_case", args=[case.pk])
+    # Without proving the case in this session: nothing to see, nothing written.
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"level": "5"}).status_code == 404
+    track(client, other)
+    assert client.get(url).status_code == 404  # proving another case does not open this one
+    track(client, case)
+    page = client.get(reverse("approvals:track_case", args=[case.pk])).content.decode()
+    assert f'href="{url}"' in page
+    assert f"?department={case.department_id}" in page  # a complaint starts with the department chosen
+    assert not ServiceRating.objects.exists()
+    bad = client.post(url, {"level": "0"})
+    assert bad.status_code == 200 and not ServiceRating.objects.exists()
+    response = client.post(url, {"level": "1", "comment": XSS})
+    assert response.status_code == 302 and response["Location"] == reverse("approvals:track_case", args=[case.pk])
+    rating = ServiceRating.objects.get()
+    assert (rating.case, rating.rater, rating.level, rating.is_default) == (case, None, 1, False)
+    assert rating.rectification.status == RectificationStatus.OPEN  # a bad rating is followed up all the same
+    page = client.get(reverse("approvals:track_case", args=[case.pk])).content.decode()
+    assert "This service was rated" in page and f'href="{url}"' not in page
+    again = client.post(url, {"level": "5"})
+    assert again.status_code == 302 and ServiceRating.objects.count() == 1
+    # An open case proved on the tracking page is not rated yet, and offers no rating.
+    track(client, still_open)
+    assert client.get(reverse("complaints:rate_case", args=[still_open.pk])).status_code == 404
+    assert 'id="rate-case"' not in client.get(reverse("approvals:track_case", args=[still_open.pk])).content.decode()
+
+
+def test_a_signed_in_visitor_who_proved_someone_elses_case_is_recorded_as_the_rater(client):
+    owner, visitor = CitizenFactory(), CitizenFactory()
+    case = finished_case(owner)
+    client.force_login(visitor)
+    assert client.get(reverse("complaints:rate_case", args=[case.pk])).status_code == 404
+    track(client, case)
+    response = client.post(reverse("complaints:rate_case", args=[case.pk]), {"level": "4"})
+    assert response.status_code == 302 and ServiceRating.objects.get().rater == visitor
+
+
 def test_window_rating_page_for_anyone(client):
     window = DepartmentFactory()
     response = client.post(reverse("complaints:rate_window"), {"department": window.pk, "level": "5"})

@@ -103,6 +103,12 @@ def test_only_the_applicant_rates_a_finished_case():
     with pytest.raises(ValidationError) as error:
         ratings.rate_case(case, rater=citizen, level=9)
     assert "level" in error.value.message_dict
+    with pytest.raises(ValidationError):
+        ratings.rate_case(case, rater=None, level=5)  # nobody, and nothing proven
+    with pytest.raises(ValidationError):
+        ratings.rate_case(open_case, rater=None, level=5, applicant_proven=True)  # proven, but not finished
+    rating = ratings.rate_case(case, rater=None, level=5, applicant_proven=True)  # proven on the tracking page
+    assert (rating.rater, rating.case) == (None, case)
 
 
 def test_default_rating_sweep_is_set_based_and_idempotent(settings, django_assert_max_num_queries):

@@ -158,3 +158,22 @@ def test_bad_rating_is_rectified_by_the_department(page, second) -> None:
     click(second, "#record-step")
     order.refresh_from_db()
     assert order.status == RectificationStatus.RECTIFIED
+
+
+def test_applicant_without_an_account_rates_a_finished_case_from_its_tracking_page(page) -> None:
+    ensure_official_calendar()
+    department = DepartmentFactory(name="市不动产登记中心")
+    case = make_accepted_case(ItemFactory(department=department), status="delivered")
+    type(case).objects.filter(pk=case.pk).update(decided_at=timezone.now(), delivered_at=timezone.now())
+
+    page.goto(reverse("approvals:track"))
+    page.fill("#id_code", case.tracking_code)
+    page.fill("#id_proof", case.applicant_phone)
+    click(page, 'main form button[type="submit"]')
+    click(page, "#rate-case")
+    page.check('input[name="level"][value="5"]')
+    page.fill("#id_comment", "一次办好，不用跑腿")
+    click(page, "#send-rating")
+    expect(page.locator("#case-rated")).to_be_visible()
+    rating = case.service_rating
+    assert (rating.level, rating.rater, rating.comment) == (5, None, "一次办好，不用跑腿")
