@@ -52,6 +52,16 @@ class DepartmentLine:
     satisfaction: Decimal | None
 
 
+def _public_figures(figures: stats.Figures, score) -> dict:
+    """What the public pages show of a department's period: finished cases, on-time rate, ratings, satisfaction."""
+    return {
+        "finished": figures.finished,
+        "on_time_rate": figures.on_time_rate,
+        "ratings": score.count if score else 0,
+        "satisfaction": score.score if score else None,
+    }
+
+
 def last_complete_month(on: dt.date) -> tuple[dt.date, dt.date]:
     end = on.replace(day=1) - dt.timedelta(days=1)
     return end.replace(day=1), end
@@ -68,16 +78,7 @@ def department_lines(on: dt.date) -> list[DepartmentLine]:
     lines = []
     for department in departments:
         figures, score = figures_of[department.code], scores.get(department.pk)
-        lines.append(
-            DepartmentLine(
-                code=department.code,
-                name=department.name,
-                finished=figures.finished,
-                on_time_rate=figures.on_time_rate,
-                ratings=score.count if score else 0,
-                satisfaction=score.score if score else None,
-            )
-        )
+        lines.append(DepartmentLine(code=department.code, name=department.name, **_public_figures(figures, score)))
     return lines
 
 
@@ -102,16 +103,7 @@ def monthly_rows(department: Department, on: dt.date) -> list[MonthRow]:
     for figures in stats.monthly_trend(department, trend_start(on), on):
         month = figures.key
         score = complaints_selectors.satisfaction(month, min(_month_end(month), on), by="department").get(department.pk)
-        rows.append(
-            MonthRow(
-                label=figures.label,
-                received=figures.received,
-                finished=figures.finished,
-                on_time_rate=figures.on_time_rate,
-                ratings=score.count if score else 0,
-                satisfaction=score.score if score else None,
-            )
-        )
+        rows.append(MonthRow(label=figures.label, received=figures.received, **_public_figures(figures, score)))
     return rows
 
 
