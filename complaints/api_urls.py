@@ -18,6 +18,7 @@ urlpatterns = [
     path("file/", api.FileView.as_view(), name="file"),
     path("track/", api.TrackView.as_view(), name="track"),
     path("track/rate/", api.TrackRateView.as_view(), name="track-rate"),
+    path("track/evidence/", api.TrackEvidenceView.as_view(), name="track-evidence"),
     path("track/reopen/", api.TrackReopenView.as_view(), name="track-reopen"),
     path("intake/<str:channel>/", api.IntakeView.as_view(), name="intake"),
     path("window-ratings/", api.WindowRatingView.as_view(), name="window-rating"),

@@ -221,6 +221,14 @@ class RateHandlingForm(CitizenFormMixin, forms.Form):
     )
 
 
+class EvidenceForm(CitizenFormMixin, forms.Form):
+    attachments = MultipleFileField(
+        label=_("Photos or documents"),
+        help_text=_("PDF, JPEG or PNG; the type is checked from the content."),
+        error_messages={"required": _("Please choose at least one file.")},
+    )
+
+
 class ReopenForm(CitizenFormMixin, forms.Form):
     reason = forms.CharField(
         label=_("Why are you not satisfied?"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})

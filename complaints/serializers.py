@@ -287,6 +287,16 @@ class TrackRateInput(serializers.Serializer):
     comment = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
+class TrackEvidenceInput(serializers.Serializer):
+    code = serializers.CharField(max_length=20)
+    secret = serializers.CharField(max_length=40)
+    attachments = serializers.ListField(
+        child=serializers.FileField(),
+        allow_empty=False,
+        help_text="Evidence files (multipart): PDF, JPEG or PNG, checked from the content; until the finding.",
+    )
+
+
 class TrackReopenInput(serializers.Serializer):
     code = serializers.CharField(max_length=20)
     secret = serializers.CharField(max_length=40)

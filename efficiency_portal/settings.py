@@ -285,6 +285,8 @@ COMPLAINTS_FILING_WINDOW_SECONDS = env_int("COMPLAINTS_FILING_WINDOW_SECONDS", 3
 COMPLAINTS_CAPTCHA_AFTER = env_int("COMPLAINTS_CAPTCHA_AFTER", 3)  # a captcha from this many filings on
 COMPLAINTS_UPLOAD_MAX_BYTES = env_int("COMPLAINTS_UPLOAD_MAX_MB", 10) * 1024 * 1024
 COMPLAINTS_MAX_ATTACHMENTS = env_int("COMPLAINTS_MAX_ATTACHMENTS", 5)
+# Files on one complaint in all, with the evidence added after filing.
+COMPLAINTS_MAX_ATTACHMENTS_IN_ALL = env_int("COMPLAINTS_MAX_ATTACHMENTS_IN_ALL", 10)
 COMPLAINTS_CAUTION_FLAG_COUNT = env_int("COMPLAINTS_CAUTION_FLAG_COUNT", 2)  # 效能告诫 in 12 months flagged
 # Failed look-ups of a complaint (page, API, Open311) per address before it is refused for the window.
 COMPLAINTS_TRACK_FAILURE_LIMIT = env_int("COMPLAINTS_TRACK_FAILURE_LIMIT", 10)

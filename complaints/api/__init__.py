@@ -2,7 +2,7 @@
 ``complaints.api_urls`` (Open311 GeoReport v2 is ``complaints.open311``)."""
 
 from .department import DepartmentComplaintViewSet
-from .filing import FileView, IntakeView, TrackRateView, TrackReopenView, TrackView, file_from_api
+from .filing import FileView, IntakeView, TrackEvidenceView, TrackRateView, TrackReopenView, TrackView, file_from_api
 from .office import ResponseTemplateViewSet, StatisticsView
 from .ratings import CaseRatingView, RatingViewSet, RectificationViewSet, WindowRatingView
 from .work import ComplaintViewSet
@@ -17,6 +17,7 @@ __all__ = [
     "RectificationViewSet",
     "ResponseTemplateViewSet",
     "StatisticsView",
+    "TrackEvidenceView",
     "TrackRateView",
     "TrackReopenView",
     "TrackView",

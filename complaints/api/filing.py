@@ -1,5 +1,5 @@
-"""Filing (online and the office's intake) and the complainant's tracking: read, rate and reopen with the tracking
-number and secret."""
+"""Filing (online and the office's intake) and the complainant's tracking: read, add evidence, rate and reopen with
+the tracking number and secret."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from complaints import captcha
 from complaints import serializers as s
 from complaints.models import Complaint
 from complaints.services import handling, tracking
-from complaints.services.filing import file_complaint
+from complaints.services.filing import add_evidence, file_complaint
 
 from .common import IsSupervisor, active_department, active_staff, api_error
 
@@ -128,6 +128,26 @@ class TrackRateView(APIView):
         complaint = proved(request, values["code"], values["secret"])
         try:
             complaint = handling.rate_handling(complaint, level=values["level"], comment=values["comment"])
+        except DjangoValidationError as error:
+            raise api_error(error) from error
+        return Response(
+            s.PublicComplaintSerializer(Complaint.objects.select_related("department").get(pk=complaint.pk)).data
+        )
+
+
+class TrackEvidenceView(APIView):
+    """The complainant adds evidence until the finding (number and secret; multipart)."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(request={"multipart/form-data": s.TrackEvidenceInput}, responses=s.PublicComplaintSerializer)
+    def post(self, request: Request) -> Response:
+        data = s.TrackEvidenceInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        complaint = proved(request, values["code"], values["secret"])
+        try:
+            add_evidence(complaint, values["attachments"])
         except DjangoValidationError as error:
             raise api_error(error) from error
         return Response(

@@ -315,6 +315,7 @@ EVENT_LABELS: dict[str, str] = {
     "rated": _("Rated by the complainant"),
     "reopened": _("Reopened"),
     "sanction_withdrawn": _("Sanction withdrawn by the new finding"),
+    "evidence_added": _("Evidence added by the complainant"),
 }
 
 

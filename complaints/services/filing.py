@@ -103,6 +103,20 @@ def check_files(files: Sequence[UploadedFile]) -> list[tuple[UploadedFile, str]]
     return checked
 
 
+def _store(complaint: Complaint, checked: list[tuple[UploadedFile, str]]) -> list[ComplaintAttachment]:
+    stored = []
+    for upload, content_type in checked:
+        original = safe_file_name(upload.name)
+        # A random name on disk: the citizen's file name is kept as text only, never as a path.
+        upload.name = f"{secrets.token_hex(8)}{os.path.splitext(original)[1][:10]}"
+        stored.append(
+            ComplaintAttachment.objects.create(
+                complaint=complaint, file=upload, original_name=original, content_type=content_type, size=upload.size
+            )
+        )
+    return stored
+
+
 @dataclass(frozen=True)
 class Filed:
     complaint: Complaint
@@ -204,16 +218,7 @@ def file_complaint(
                 received_at=at,
                 received_by=received_by,
             )
-            for upload, content_type in checked:
-                original = safe_file_name(upload.name)
-                upload.name = f"{secrets.token_hex(8)}{os.path.splitext(original)[1][:10]}"
-                ComplaintAttachment.objects.create(
-                    complaint=complaint,
-                    file=upload,
-                    original_name=original,
-                    content_type=content_type,
-                    size=upload.size,
-                )
+            _store(complaint, checked)
             # Staff intake names the member of staff; the complainant's own filing names no account (the office's
             # history shows "the complainant", and the identity only through the logged reveal).
             record_event(
@@ -295,3 +300,64 @@ def reveal_identity(complaint: Complaint, actor) -> Identity:
 def contact_of(complaint: Complaint) -> tuple[str, str]:
     """Phone and e-mail for messages to the complainant (never shown)."""
     return crypto.decrypt(complaint.phone_encrypted), crypto.decrypt(complaint.email_encrypted)
+
+
+# Evidence can be added while the complaint is still being looked into, before its finding (补充材料).
+EVIDENCE_STATES = (
+    ComplaintStatus.SUBMITTED,
+    ComplaintStatus.ACCEPTED,
+    ComplaintStatus.INVESTIGATING,
+    ComplaintStatus.WITH_DEPARTMENT,
+    ComplaintStatus.REOPENED,
+)
+
+
+def add_evidence(
+    complaint: Complaint, files: Sequence[UploadedFile], *, at: dt.datetime | None = None
+) -> list[ComplaintAttachment]:
+    """The complainant adds photos or documents after filing, checked like those at filing, up to
+    ``COMPLAINTS_MAX_ATTACHMENTS_IN_ALL`` files on the complaint; the handler (else the duty supervisor) is told.
+    The history names no account, as for everything the complainant does."""
+    at = now_or(at)
+    if not files:
+        raise ValidationError({"attachments": _("Please choose at least one file.")})
+    checked = check_files(files)
+    with transaction.atomic():
+        # The row lock makes two uploads at once count each other's files.
+        current = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        if current.status not in EVIDENCE_STATES:
+            raise ValidationError(
+                {"attachments": _("Evidence can be added only until the finding; this complaint is past it.")}
+            )
+        limit = settings.COMPLAINTS_MAX_ATTACHMENTS_IN_ALL
+        if current.attachments.count() + len(checked) > limit:
+            raise ValidationError(
+                {"attachments": _("A complaint can carry at most %(max)d files in all.") % {"max": limit}}
+            )
+        stored = _store(current, checked)
+        record_event(
+            current,
+            "evidence_added",
+            None,
+            at=at,
+            from_status=current.status,
+            public_text=_("You added %(count)s file(s) of evidence."),
+            public_params={"count": len(stored)},
+            note=", ".join(item.original_name for item in stored),
+        )
+        responsible = current.handler or duty_supervisor()
+        if responsible is not None:
+            from efficiency_portal.notifications.services import notify
+
+            notify(
+                responsible,
+                kind="complaint",
+                title=str(_("New evidence on a complaint")),
+                body=str(
+                    _("The complainant added %(count)d file(s) to complaint %(code)s.")
+                    % {"count": len(stored), "code": current.tracking_code}
+                ),
+                link=current.get_absolute_url(),
+                dedupe_key=f"complaint:evidence:{current.pk}:{stored[0].pk}",
+            )
+    return stored

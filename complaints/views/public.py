@@ -16,12 +16,20 @@ from django.utils.translation import gettext_lazy as _
 
 from approvals.selectors.finished import applicant_cases_for_complaints
 from complaints import captcha
-from complaints.forms import FilingForm, RateHandlingForm, RateWindowForm, ReopenForm, TrackForm, apply_errors
+from complaints.forms import (
+    EvidenceForm,
+    FilingForm,
+    RateHandlingForm,
+    RateWindowForm,
+    ReopenForm,
+    TrackForm,
+    apply_errors,
+)
 from complaints.models import Complaint, ComplaintAttachment, ComplaintChannel, ComplaintStatus
 from complaints.selectors.access import may_see_identity
 from complaints.selectors.lists import complainant_complaints
 from complaints.services import handling, ratings, tracking
-from complaints.services.filing import Filed, file_complaint
+from complaints.services.filing import EVIDENCE_STATES, Filed, add_evidence, file_complaint
 from efficiency_portal.org.models import Department
 
 SESSION_TRACKED = "complaints_tracked"  # complaint ids proved with number + secret in this session
@@ -208,9 +216,16 @@ def track_detail(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = _own(request, pk)
     rate_form = RateHandlingForm(prefix="rate")
     reopen_form = ReopenForm(prefix="reopen")
+    evidence_form = EvidenceForm(prefix="evidence")
     if request.method == "POST":
         try:
-            if "rate" in request.POST:
+            if "evidence" in request.POST:
+                evidence_form = EvidenceForm(request.POST, request.FILES, prefix="evidence")
+                if evidence_form.is_valid():
+                    add_evidence(complaint, evidence_form.cleaned_data["attachments"])
+                    messages.success(request, _("Thank you: your files were added to the complaint."))
+                    return redirect(request.path)
+            elif "rate" in request.POST:
                 rate_form = RateHandlingForm(request.POST, prefix="rate")
                 if rate_form.is_valid():
                     handling.rate_handling(
@@ -227,13 +242,16 @@ def track_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.success(request, _("Your complaint was reopened."))
                     return redirect(request.path)
         except ValidationError as error:
-            apply_errors(rate_form if "rate" in request.POST else reopen_form, error)
+            failed = {"evidence": evidence_form, "rate": rate_form}
+            apply_errors(next((form for key, form in failed.items() if key in request.POST), reopen_form), error)
     context = {
         "complaint": complaint,
         "timeline": complaint.events.exclude(public_text="").order_by("at", "pk"),
         "attachments": complaint.attachments.all(),
         "rate_form": rate_form,
         "reopen_form": reopen_form,
+        "evidence_form": evidence_form,
+        "may_add_evidence": complaint.status in EVIDENCE_STATES,
         "may_rate": complaint.status == ComplaintStatus.REPLIED,
         "may_reopen": complaint.status == ComplaintStatus.REPLIED and complaint.reopen_count == 0,
     }

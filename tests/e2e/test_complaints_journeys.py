@@ -82,6 +82,18 @@ def test_anonymous_complaint_to_reply_with_sanction_in_credit(page, second) -> N
     complaint = Complaint.objects.get(tracking_code=code)
     assert complaint.anonymous and complaint.attachments.count() == 1 and complaint.staff == culprit
 
+    # Before anything is decided the citizen follows it and adds a second photo.
+    page.goto(reverse("complaints:track"))
+    page.fill("#id_code", code)
+    page.fill("#id_secret", secret)
+    click(page, 'main form button[type="submit"]')
+    page.set_input_files(
+        'input[name="evidence-attachments"]', {"name": "收据.png", "mimeType": "image/png", "buffer": PNG_BYTES}
+    )
+    click(page, "#add-evidence")
+    expect(page.locator("#complaint-files")).to_contain_text("收据.png")
+    assert complaint.attachments.count() == 2
+
     # The supervisor accepts and hands it to the department.
     log_in(second, supervisor.user.username)
     second.goto(reverse("complaints:work_list"))
