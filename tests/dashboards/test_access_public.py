@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
 from complaints.services import ratings as rating_services
+from efficiency_portal.org.models import Department
 from efficiency_portal.supervised_tasks import services as task_services
 from efficiency_portal.supervised_tasks.models import TaskKind
 from tests.factories import DepartmentFactory
@@ -231,3 +232,18 @@ def test_public_index_lists_every_department_with_last_months_figures(world, cit
     with CaptureQueriesContext(connection) as after:
         client.get(reverse("dashboards:disclosure"))
     assert len(after) == len(before)
+
+
+def test_department_page_links_its_units_and_says_its_figures_are_its_own(world, city, client, settings):
+    section = DepartmentFactory(parent=world.x, name="登记注册科", kind=Department.Kind.DEPARTMENT)
+    DepartmentFactory(parent=world.x, name="综合受理窗口", kind=Department.Kind.WINDOW)
+    client.logout()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("dashboards:disclosure_department", args=["x"]))
+    assert page.context["units"] == [{"code": section.code, "name": "登记注册科"}]  # windows have no public page
+    html = page.content.decode()
+    assert "the department's own" in html
+    assert f'href="{reverse("dashboards:disclosure_department", args=[section.code])}"' in html
+    assert (
+        'id="public-units"' not in client.get(reverse("dashboards:disclosure_department", args=["y"])).content.decode()
+    )

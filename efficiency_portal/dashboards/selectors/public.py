@@ -162,6 +162,8 @@ def department_page(department: Department, on: dt.date) -> dict:
         "results": department_results(department),
         "commitments": commitments(department),
         "board_url": url_or_none("org:department_board", department.code),
+        # The figures and complaints above are the department's own; each unit below has a page of its own.
+        "units": list(public_departments().filter(parent=department).values("code", "name")),
         "year_start": year_start,
     }
 
