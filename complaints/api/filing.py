@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, status
+from rest_framework import permissions, serializers, status
 from rest_framework.exceptions import NotFound, Throttled
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.request import Request
@@ -115,64 +115,66 @@ class TrackView(APIView):
         return Response(s.PublicComplaintSerializer(complaint).data)
 
 
-class TrackRateView(APIView):
-    """The complainant rates the handling after the reply (number and secret): 3 or more closes the complaint."""
+class _TrackAction(APIView):
+    """A complainant's action with the tracking number and secret, answered with the complaint as they read it."""
 
     permission_classes = [permissions.AllowAny]
+    input_class: type[serializers.Serializer]
+
+    def act(self, complaint: Complaint, values: dict) -> None:
+        raise NotImplementedError
+
+    def respond(self, request: Request) -> Response:
+        data = self.input_class(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        complaint = proved(request, values["code"], values["secret"])
+        try:
+            self.act(complaint, values)
+        except DjangoValidationError as error:
+            raise api_error(error) from error
+        return Response(
+            s.PublicComplaintSerializer(Complaint.objects.select_related("department").get(pk=complaint.pk)).data
+        )
+
+
+class TrackRateView(_TrackAction):
+    """The complainant rates the handling after the reply (number and secret): 3 or more closes the complaint."""
+
+    input_class = s.TrackRateInput
+
+    def act(self, complaint: Complaint, values: dict) -> None:
+        handling.rate_handling(complaint, level=values["level"], comment=values["comment"])
 
     @extend_schema(request=s.TrackRateInput, responses=s.PublicComplaintSerializer)
     def post(self, request: Request) -> Response:
-        data = s.TrackRateInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
-        complaint = proved(request, values["code"], values["secret"])
-        try:
-            complaint = handling.rate_handling(complaint, level=values["level"], comment=values["comment"])
-        except DjangoValidationError as error:
-            raise api_error(error) from error
-        return Response(
-            s.PublicComplaintSerializer(Complaint.objects.select_related("department").get(pk=complaint.pk)).data
-        )
+        return self.respond(request)
 
 
-class TrackEvidenceView(APIView):
+class TrackEvidenceView(_TrackAction):
     """The complainant adds evidence until the finding (number and secret; multipart)."""
 
-    permission_classes = [permissions.AllowAny]
+    input_class = s.TrackEvidenceInput
+
+    def act(self, complaint: Complaint, values: dict) -> None:
+        add_evidence(complaint, values["attachments"])
 
     @extend_schema(request={"multipart/form-data": s.TrackEvidenceInput}, responses=s.PublicComplaintSerializer)
     def post(self, request: Request) -> Response:
-        data = s.TrackEvidenceInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
-        complaint = proved(request, values["code"], values["secret"])
-        try:
-            add_evidence(complaint, values["attachments"])
-        except DjangoValidationError as error:
-            raise api_error(error) from error
-        return Response(
-            s.PublicComplaintSerializer(Complaint.objects.select_related("department").get(pk=complaint.pk)).data
-        )
+        return self.respond(request)
 
 
-class TrackReopenView(APIView):
+class TrackReopenView(_TrackAction):
     """The complainant reopens the complaint once after the reply, with a reason (number and secret)."""
 
-    permission_classes = [permissions.AllowAny]
+    input_class = s.TrackReopenInput
+
+    def act(self, complaint: Complaint, values: dict) -> None:
+        handling.reopen(complaint, reason=values["reason"])
 
     @extend_schema(request=s.TrackReopenInput, responses=s.PublicComplaintSerializer)
     def post(self, request: Request) -> Response:
-        data = s.TrackReopenInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
-        complaint = proved(request, values["code"], values["secret"])
-        try:
-            complaint = handling.reopen(complaint, reason=values["reason"])
-        except DjangoValidationError as error:
-            raise api_error(error) from error
-        return Response(
-            s.PublicComplaintSerializer(Complaint.objects.select_related("department").get(pk=complaint.pk)).data
-        )
+        return self.respond(request)
 
 
 class IntakeView(APIView):
