@@ -68,7 +68,7 @@ def supervisor_only(view):
 
 EXPORT_COLUMNS = [
     (_("Tracking number"), "tracking_code"),
-    (_("Received"), "received_at"),
+    (_("Received on"), "received_at"),
     (_("Channel"), lambda c: c.get_channel_display()),
     (_("Category"), lambda c: c.get_category_display()),
     (_("Department"), "department__name"),
