@@ -39,9 +39,10 @@ DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG:
+    # manage.py marks the commands that read only the code (makemigrations, makemessages, compilemessages).
+    if not DEBUG and os.environ.get("PORTAL_CODE_ONLY_COMMAND") != "1":
         raise ImproperlyConfigured("SECRET_KEY must be set unless DEBUG is on.")
-    # Only for local development: a fixed, visibly insecure key.
+    # Only for local development and code-only commands: a fixed, visibly insecure key.
     SECRET_KEY = "django-insecure-development-only-key-change-me-in-production"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")

@@ -130,6 +130,31 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     assert "SECRET_KEY" in result.stderr
 
 
+def test_code_only_commands_run_without_a_secret_key_and_data_commands_do_not(tmp_path):
+    # A bare checkout can be asked for missing migrations; anything touching the data still needs the key.
+    env = production_env(tmp_path)
+    env.pop("SECRET_KEY")
+    check = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "No changes detected" in check.stdout
+    migrate = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--plan"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert migrate.returncode != 0 and "SECRET_KEY" in migrate.stderr
+
+
 # --- CSRF ------------------------------------------------------------------------------------------------------
 
 
