@@ -164,6 +164,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
+# Where sign-in and registration send a person when no ``?next=`` says otherwise: by role, where their work is
+# (efficiency_portal/common/landing.py); LOGIN_REDIRECT_URL when no rule fits.
+LOGIN_LANDING = "efficiency_portal.common.landing.landing_url"
 LOGOUT_REDIRECT_URL = "home"
 
 # Lock an account+address pair after repeated failures (django-axes).

@@ -124,6 +124,11 @@ def queue_departments(user) -> QuerySet[Department]:
     return supervised_departments(user).filter(is_active=True).order_by("sort_order", "name")
 
 
+def may_open_queues(user) -> bool:
+    """Whether the department queue opens for ``user`` at all (it refuses those who may read no department's)."""
+    return queue_departments(user).exists()
+
+
 def may_read_department_queue(user, department: Department) -> bool:
     return queue_departments(user).filter(pk=department.pk).exists()
 

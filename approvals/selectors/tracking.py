@@ -74,6 +74,10 @@ def applicant_cases(user) -> QuerySet[Case]:
     return Case.objects.filter(applicant=user).select_related("item", "department").order_by("-submitted_at", "-pk")
 
 
+def has_applications(user) -> bool:
+    return applicant_cases(user).exists()
+
+
 def is_department_staff(user, department_id: int) -> bool:
     """Staff of the department (clerks, its head) and whoever heads a unit above it."""
     if not is_staff_member(user):

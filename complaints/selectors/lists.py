@@ -192,6 +192,10 @@ def complainant_complaints(user) -> QuerySet[Complaint]:
     return Complaint.objects.filter(complainant=user).select_related("department").order_by("-received_at", "-pk")
 
 
+def has_complaints(user) -> bool:
+    return complainant_complaints(user).exists()
+
+
 def sanction_history(staff_ids, *, on: dt.date | None = None) -> dict[int, dict[str, int]]:
     """Per staff id: sanctions in the last 12 months by kind (a constant number of queries)."""
     on = on or timezone.localdate()

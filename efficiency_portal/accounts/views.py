@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
@@ -20,10 +21,19 @@ from .forms import LoginForm, PortalPasswordChangeForm, ProfileForm, Registratio
 LOGIN_BACKEND = "efficiency_portal.accounts.backends.UsernamePhoneOrEmailBackend"
 
 
+def landing_url(user) -> str:
+    """Where ``user`` goes after signing in without a ``?next=``: the ``LOGIN_LANDING`` rule of the project."""
+    return import_string(settings.LOGIN_LANDING)(user)
+
+
 class PortalLoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self) -> str:
+        # A safe ``?next=`` still wins (LoginView.get_success_url asks for it first).
+        return landing_url(self.request.user)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(failure_limit=settings.AXES_FAILURE_LIMIT, **kwargs)
@@ -51,7 +61,7 @@ class PortalLogoutView(auth_views.LogoutView):
 @sensitive_post_parameters("password1", "password2")
 def register(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        return redirect(settings.LOGIN_REDIRECT_URL)
+        return redirect(landing_url(request.user))
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -72,7 +82,7 @@ def register(request: HttpRequest) -> HttpResponse:
         else:
             login(request, user, backend=LOGIN_BACKEND)
             messages.success(request, _("Welcome! Your account is ready and you are signed in."))
-            return redirect(settings.LOGIN_REDIRECT_URL)
+            return redirect(landing_url(user))
     return render(request, "accounts/register.html", {"form": form}, status=400 if form.errors else 200)
 
 
