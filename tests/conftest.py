@@ -32,3 +32,26 @@ def _celery_eager(settings):
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The default cache on the real Redis of ``REDIS_URL`` (as in production) instead of the suite's local-memory
+    one, in a Redis database of this pytest-xdist worker's own, so that emptying it before and after the test
+    touches no other worker's keys."""
+    import os
+    from urllib.parse import urlsplit, urlunsplit
+
+    from django.core.cache import cache
+
+    if not settings.REDIS_URL:
+        if os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}:
+            pytest.fail("REDIS_URL is not set: scripts/test.sh starts a Redis for the suite", pytrace=False)
+        pytest.skip("REDIS_URL is not set")
+    worker = settings.TEST_WORKER
+    database = 1 + int(worker.removeprefix("gw")) if worker.startswith("gw") else 0
+    location = urlunsplit(urlsplit(settings.REDIS_URL)._replace(path=f"/{database}"))
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": location}}
+    cache.clear()
+    yield cache
+    cache.clear()
