@@ -15,6 +15,7 @@ from approvals.models import Case, Item
 from approvals.selectors import queues
 from efficiency_portal.common.excel import export
 from efficiency_portal.org.roles import is_staff_member
+from efficiency_portal.supervision.models import light_label
 
 EXPORT_COLUMNS = [
     (_("Tracking code"), "tracking_code"),
@@ -23,7 +24,7 @@ EXPORT_COLUMNS = [
     (_("Applicant"), "applicant_name"),
     (_("Channel"), "get_channel_display"),
     (_("Status"), "get_status_display"),
-    (_("Light"), lambda case: case.light or ""),
+    (_("Light"), lambda case: light_label(case.light)),
     (_("Due"), lambda case: None if case.due_at == queues.NO_DUE else case.due_at),
     (_("Submitted at"), "submitted_at"),
     (_("Handler"), lambda case: case.handler.get_full_name() or case.handler.username if case.handler else ""),

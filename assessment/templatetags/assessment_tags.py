@@ -16,9 +16,9 @@ def grade_name(grade: str, subject_kind: str):
 @register.filter
 def light_name(light: str):
     """A deadline light's label: ``{{ appeal.light|light_name }}``."""
-    from efficiency_portal.supervision.models import Light
+    from efficiency_portal.supervision.models import light_label
 
-    return Light(light).label if light in Light.values else ""
+    return light_label(light)
 
 
 @register.filter

@@ -20,9 +20,9 @@ def get_item(mapping: Any, key: str) -> Any:
 @register.filter
 def light_label(code: str | None) -> str:
     """The words of a clock's light (green/yellow/red), never the bare code."""
-    from efficiency_portal.supervision.models import Light
+    from efficiency_portal.supervision.models import light_label as label
 
-    return str(Light(code).label) if code in Light.values else ""
+    return label(code)
 
 
 @register.filter

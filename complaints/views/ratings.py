@@ -38,7 +38,7 @@ from complaints.services import ratings
 from efficiency_portal.common.excel import export
 from efficiency_portal.org.models import Department, Role
 from efficiency_portal.org.roles import has_role, is_staff_member, is_supervisor
-from efficiency_portal.supervision.models import Light
+from efficiency_portal.supervision.models import light_label
 
 
 def rate_case(request: HttpRequest, pk: int) -> HttpResponse:
@@ -155,7 +155,7 @@ ORDER_COLUMNS = [
     (_("Rating"), lambda o: o.rating.get_level_display()),
     (_("Comment"), lambda o: o.rating.comment),
     (_("Status"), lambda o: o.get_status_display()),
-    (_("Light"), lambda o: Light(o.clock_light).label if o.clock_light else ""),
+    (_("Light"), lambda o: light_label(o.clock_light)),
     (_("Due"), "clock_due"),
     (_("Contact"), "contact_note"),
     (_("What was rectified"), "rectification_note"),

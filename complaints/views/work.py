@@ -41,7 +41,7 @@ from complaints.services.filing import masked_identity, reveal_identity
 from efficiency_portal.common.excel import export
 from efficiency_portal.org.models import Department, Role, Staff
 from efficiency_portal.org.roles import has_role
-from efficiency_portal.supervision.models import Light
+from efficiency_portal.supervision.models import Light, light_label
 
 from .public import file_form_context, filed_from_form
 
@@ -74,7 +74,7 @@ EXPORT_COLUMNS = [
     (_("Department"), "department__name"),
     (_("Civil servant"), lambda c: c.staff.name if c.staff_id else ""),
     (_("Status"), lambda c: c.get_status_display()),
-    (_("Light"), lambda c: Light(c.clock_light).label if c.clock_light else ""),
+    (_("Light"), lambda c: light_label(c.clock_light)),
     (_("Due"), "clock_due"),
     (_("What happened"), "description"),
     (_("Finding"), lambda c: c.get_finding_display()),

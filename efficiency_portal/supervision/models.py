@@ -25,6 +25,12 @@ class Light(models.TextChoices):
     RED = "red", _("Red (overdue)")
 
 
+def light_label(code: str | None) -> str:
+    """The translated words of a light ("绿灯（正常）"), never the bare code: for pages, screen readers and exports,
+    so that a light never speaks by colour alone (WCAG 2.1 SC 1.4.1; GB/T 37668 §5.2.1). Empty for no light."""
+    return str(Light(code).label) if code in Light.values else ""
+
+
 class DeadlineStatus(models.TextChoices):
     OPEN = "open", _("Running")
     PAUSED = "paused", _("Paused")

@@ -229,8 +229,14 @@ def test_excel_export_has_every_filtered_row(client, world, settings):
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == 1 + (queues.QUEUE_PAGE_SIZE + 5) // 2
-    assert all(row[6] == "red" for row in rows[1:])
+    # The light's translated words, never the bare code "red" (a reader of the sheet sees no colour).
+    assert rows[0][6] == "亮灯"
+    assert all(row[6] == "红灯（已超期）" for row in rows[1:])
     assert rows[1][0].startswith("Q")
+    client.cookies["django_language"] = "en"
+    response = client.get(reverse("approvals:my_queue"), {"export": "xlsx", "light": "red"})
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True).worksheets[0]
+    assert {row[6] for row in list(sheet.iter_rows(values_only=True))[1:]} == {"Red (overdue)"}
 
 
 @pytest.mark.parametrize("rows", [3, 60])
@@ -247,6 +253,9 @@ def test_queue_pages_constant_queries(client, world, django_assert_max_num_queri
         response = client.get(reverse("approvals:department_queue"))
     assert response.status_code == 200
     assert response.content.decode().count("light light-yellow") == min(rows, queues.QUEUE_PAGE_SIZE)
+    # Each light is told in words beside its dot, for screen readers and for readers who do not see colour.
+    badge = 'light-badge-yellow"><span class="light light-yellow" aria-hidden="true"></span> 黄灯（即将到期）'
+    assert response.content.decode().count(badge) == min(rows, queues.QUEUE_PAGE_SIZE)
 
 
 def test_queue_api(client, world):

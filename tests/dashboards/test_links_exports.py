@@ -118,6 +118,7 @@ def test_every_export_of_the_dashboard_reads_back(world, city, login):
     assert red[0][:3] == ("Light", "Deadline", "Kind")
     assert sorted(row[1] for row in red[1:]) == ["逾期案件乙", "逾期案件甲"]
     assert {row[2] for row in red[1:]} == {"Approval case"}  # the label, not the code "case"
+    assert {row[0] for row in red[1:]} == {"Red (overdue)"}  # the light's words, not the code "red"
 
     warnings_url = reverse("dashboards:drill", args=["city", "warnings_month"])
     warnings = workbook_rows(client.get(warnings_url, {"export": "xlsx"}))
