@@ -264,7 +264,10 @@ def _load_ratings(stdout: TextIO) -> int:
 
 
 def _move_rectifications(now: dt.datetime) -> None:
-    """Orders of older bad ratings were worked through in time; the recent ones show every step."""
+    """Orders of older bad ratings were worked through in time; the recent ones show every step. Only once: a
+    second run would otherwise move on the recent orders the first one left open on purpose."""
+    if RectificationOrder.objects.filter(contacted_at__isnull=False).exists():
+        return
     supervisor = duty_supervisor()
     open_orders = RectificationOrder.objects.filter(status=RectificationStatus.OPEN).select_related(
         "rating", "department__head__user"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite against a real PostgreSQL and a real Redis, with browser tests in Debian's Chromium.
 # Installs what is missing (as root, through apt), starts private servers on spare ports in a temporary
-# directory, and stops them again on exit. Extra arguments go to pytest.
+# directory, and stops them again on exit. Extra arguments go to pytest, which runs on PYTEST_WORKERS (2) workers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,7 +10,8 @@ command -v redis-server >/dev/null || need+=(redis-server)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v msgfmt >/dev/null || need+=(gettext)
-fc-list 2>/dev/null | grep -qi "noto sans cjk" || need+=(fonts-noto-cjk)
+# grep reads to the end: with -q it would stop early, fc-list would die of SIGPIPE and pipefail call the font missing.
+fc-list 2>/dev/null | grep -i "noto sans cjk" >/dev/null || need+=(fonts-noto-cjk)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing ${need[*]} ..."
   export DEBIAN_FRONTEND=noninteractive
@@ -38,4 +39,11 @@ export DJANGO_ALLOW_ASYNC_UNSAFE=true  # Playwright's sync API runs an event loo
 if compgen -G "locale/*/LC_MESSAGES/*.po" >/dev/null; then
   .venv/bin/python manage.py compilemessages --ignore=.venv -v0
 fi
-.venv/bin/python -m pytest "$@"
+# Two workers by default (PYTEST_WORKERS=0 runs in one process); each has its own test database, cache and live
+# server. loadgroup keeps a group (the tests sharing the seeded demo city) on one worker. A -n among the arguments wins.
+workers=${PYTEST_WORKERS:-2}
+if [ "$workers" = 0 ]; then
+  .venv/bin/python -m pytest "$@"
+else
+  .venv/bin/python -m pytest -n "$workers" --dist loadgroup "$@"
+fi

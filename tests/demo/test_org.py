@@ -1,58 +1,20 @@
+"""The demo organisation: a realistic city, A/B posts, away notices, logins and roles, clocks on real subjects."""
+
 from __future__ import annotations
 
-from io import StringIO
-
-import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-from django.core.management import call_command
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import F
 from django.utils import timezone
 
 from efficiency_portal.org import selectors
 from efficiency_portal.org.demo import DEMO_PASSWORD
-from efficiency_portal.org.models import AwayNotice, AwayNoticeEvent, Department, Post, Role, Staff
+from efficiency_portal.org.models import AwayNotice, Department, Post, Role, Staff
 from efficiency_portal.org.roles import has_role
-
-pytestmark = pytest.mark.django_db
-
-MODELS = (Department, Staff, Post, AwayNotice, AwayNoticeEvent, Group)
+from efficiency_portal.supervision.models import Deadline
 
 
-@pytest.fixture(autouse=True)
-def _few_demo_cases(monkeypatch):
-    """The whole demo command runs here; a few cases per state prove it as well as two thousand would."""
-    monkeypatch.setattr("approvals.demo_cases.SCALE", 0.001)
-
-
-def counts() -> dict[str, int]:
-    result = {model.__name__: model.objects.count() for model in MODELS}
-    result["User"] = get_user_model().objects.count()
-    result["memberships"] = get_user_model().groups.through.objects.count()
-    try:
-        from efficiency_portal.audit.models import AuditEvent
-    except ImportError:
-        pass
-    else:
-        result["audit"] = AuditEvent.objects.filter(action__startswith="org.").count()
-    return result
-
-
-@pytest.fixture
-def seeded():
-    out = StringIO()
-    call_command("seed_demo", stdout=out)
-    return out.getvalue()
-
-
-def test_seed_twice_creates_nothing_twice(seeded):
-    first = counts()
-    call_command("seed_demo", stdout=StringIO())
-    assert counts() == first
-    assert first["Department"] >= 15 and first["Staff"] >= 30
-
-
-def test_city_is_realistic(seeded):
+def test_city_is_realistic():
     names = set(Department.objects.values_list("name", flat=True))
     for name in ("市发展和改革委员会", "市市场监督管理局", "市机关效能建设办公室", "市公安局出入境管理支队"):
         assert name in names
@@ -62,29 +24,30 @@ def test_city_is_realistic(seeded):
     for department in Department.objects.all():
         assert 2 <= department.staff.count() <= 6, department
         assert department.posts.exists(), department
+    assert Department.objects.count() >= 15 and Staff.objects.count() >= 30
 
 
-def test_every_post_names_its_b(seeded):
+def test_every_post_names_its_b():
     posts = Post.objects.all()
     assert posts.exists()
     assert not posts.filter(backup__isnull=True).exists()
     assert not posts.filter(backup=F("holder")).exists()
 
 
-def test_away_notices_now_and_in_the_past(seeded):
+def test_away_notices_now_and_in_the_past():
     assert selectors.active_notices().count() >= 3
     assert AwayNotice.objects.filter(ends_at__lt=timezone.now()).exists()
     uncovered = [item for d in Department.objects.all() for item in selectors.board(d).posts if item.uncovered]
     assert uncovered, "the demo shows a post where nobody stands in"
 
 
-def test_logins_and_roles(seeded, client):
+def test_logins_and_roles(demo_city, client):
     users = get_user_model().objects
     admin = users.get(username="admin")
     assert admin.is_superuser and admin.check_password(DEMO_PASSWORD)
     supervisor = users.get(username="supervisor")
     assert has_role(supervisor, Role.SUPERVISOR) and supervisor.check_password(DEMO_PASSWORD)
-    assert "admin" in seeded and "supervisor" in seeded and DEMO_PASSWORD in seeded
+    assert "admin" in demo_city and "supervisor" in demo_city and DEMO_PASSWORD in demo_city
     for staff in Staff.objects.select_related("user"):
         assert staff.user.username.isascii() and staff.user.username.isalnum()
     head = Department.objects.get(code="scjgj-djk").head
@@ -93,21 +56,9 @@ def test_logins_and_roles(seeded, client):
     assert response.status_code == 302
 
 
-def test_role_groups_exist_with_permissions(db):
-    for role in Role.values:
-        group = Group.objects.get(name=role)
-        assert group.permissions.filter(codename="view_department").exists()
-    assert Group.objects.get(name="administrator").permissions.filter(codename="change_post").exists()
-    assert not Group.objects.get(name="clerk").permissions.filter(codename="change_post").exists()
-
-
-def test_every_demo_clock_watches_a_real_thing_of_its_kind(seeded):
+def test_every_demo_clock_watches_a_real_thing_of_its_kind():
     """The command centre counts clocks by kind and links them to their subject: a case clock must watch a case, a
     task clock a task, and every subject must exist."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from efficiency_portal.supervision.models import Deadline
-
     expected = {"case": ("approvals", "case"), "task": ("supervised_tasks", "task")}
     kinds = Deadline.objects.values_list("kind", "content_type_id", "object_id")
     assert kinds.exists()

@@ -1,10 +1,8 @@
-"""The demo loads a published quarter and an open month per scheme, and a second load changes nothing."""
+"""The demo assessment: a published quarter and an open month per scheme; a second load changes nothing."""
 
 from __future__ import annotations
 
 from io import StringIO
-
-import pytest
 
 from assessment import demo
 from assessment.models import (
@@ -20,8 +18,6 @@ from assessment.models import (
     VetoEntry,
 )
 
-pytestmark = pytest.mark.django_db
-
 MODELS = (Scheme, Period, EvaluationForm, EvaluationEntry, Result, ScoreLine, AdjustmentEntry, VetoEntry)
 
 
@@ -29,15 +25,8 @@ def snapshot() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in MODELS}
 
 
-def test_demo_loads_and_is_idempotent():
-    from efficiency_portal.org import demo as org_demo
-    from efficiency_portal.workdays import demo as calendar_demo
-
-    calendar_demo.load(StringIO())
-    org_demo.load(StringIO())
-    out = StringIO()
-    demo.load(out)
-    assert "2 schemes" in out.getvalue()
+def test_a_published_quarter_and_an_open_month_per_scheme(demo_city):
+    assert "2 schemes" in demo_city
     for scheme in Scheme.objects.all():
         quarter = Period.objects.get(scheme=scheme, kind=PeriodKind.QUARTER)
         month = Period.objects.get(scheme=scheme, kind=PeriodKind.MONTH)
@@ -45,6 +34,9 @@ def test_demo_loads_and_is_idempotent():
         assert month.status == PeriodStatus.OPEN and month.forms.filter(status="open").exists()
         for result in quarter.results.prefetch_related("lines")[:20]:
             assert sum(line.points for line in result.lines.all()) == result.total
+
+
+def test_a_second_load_changes_nothing():
     first = snapshot()
     demo.load(StringIO())
     assert snapshot() == first

@@ -1,10 +1,8 @@
-"""The demo data: complaints in every state, ratings with rectification orders; a second run adds nothing."""
+"""The demo complaints: every state, ratings with rectification orders and appeals; a second run adds nothing."""
 
 from __future__ import annotations
 
 from io import StringIO
-
-import pytest
 
 from complaints import demo
 from complaints.models import (
@@ -18,24 +16,8 @@ from complaints.models import (
 )
 from credit.models import CreditEntry, EntryStatus
 
-pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def seeded(monkeypatch, tmp_path, settings):
-    monkeypatch.setattr("approvals.demo_cases.SCALE", 0.001)
-    monkeypatch.setattr(demo, "COUNT", 48)
-    for name in (
-        "efficiency_portal.workdays.demo",
-        "efficiency_portal.org.demo",
-        "approvals.demo",
-        "approvals.demo_cases",
-    ):
-        __import__(name, fromlist=["load"]).load(StringIO())
-    demo.load(StringIO())
-
-
-def test_every_state_and_idempotent(seeded):
+def test_every_state():
     states = set(Complaint.objects.values_list("status", flat=True))
     assert states == set(ComplaintStatus.values)
     assert Complaint.objects.filter(anonymous=True).exists()
@@ -55,6 +37,9 @@ def test_every_state_and_idempotent(seeded):
     )
     # Extension requests wait in the supervisors' queue.
     assert Complaint.objects.filter(extension_state=ExtensionState.REQUESTED).exists()
+
+
+def test_a_second_run_adds_nothing():
     counts = (Complaint.objects.count(), ServiceRating.objects.count(), RectificationOrder.objects.count())
     appeals = sorted(ServiceRating.objects.exclude(appeal_status="").values_list("pk", "appeal_status"))
     demo.load(StringIO())
