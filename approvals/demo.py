@@ -13,8 +13,9 @@ from typing import TextIO
 from django.db import transaction
 
 from approvals.models import Item, ItemKind, ItemMaterial, ItemStep, StepCode, Topic
-from approvals.services.catalogue import validate_item_values
+from approvals.services.catalogue import rebuild_search_index, validate_item_values
 from efficiency_portal.org.models import Department
+from efficiency_portal.search.defaults import ensure_default_synonyms
 
 TOPICS = (
     ("qykb", "企业开办"),
@@ -446,6 +447,9 @@ def load(stdout: TextIO) -> None:
                 code=code,
                 defaults={"name": STEP_NAMES[code], "limit_days": days, "sort_order": order},
             )
+    # The rows above were written directly, so the search index is rebuilt once at the end.
+    rebuild_search_index()
+    ensure_default_synonyms()
     stdout.write(
         f"Approvals catalogue: {len(topics)} topics, {len(ITEMS) - skipped} items ({created} new)"
         + (f", {skipped} skipped for missing departments" if skipped else "")

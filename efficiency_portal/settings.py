@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "efficiency_portal.workdays",
     "efficiency_portal.notifications",
     "efficiency_portal.supervision",
+    "efficiency_portal.search",
     "approvals",
     "complaints",
     "credit",
@@ -276,6 +277,13 @@ APPROVALS_SUPPLEMENT_MODE = os.environ.get("APPROVALS_SUPPLEMENT_MODE", "restart
 APPROVALS_MAX_EXTENSION_DAYS = env_int("APPROVALS_MAX_EXTENSION_DAYS", 10)
 # The n-th red card of a department within a month flags a talk (约谈).
 APPROVALS_TALK_AFTER_RED_CARDS = env_int("APPROVALS_TALK_AFTER_RED_CARDS", 2)
+# Catalogue and 权责清单 search (docs/approvals.md): a synonym's words count this much of a typed word; a
+# suggestion (您是不是要找) needs at least this similarity; popularity (cases received in the last
+# SEARCH_POPULARITY_DAYS) multiplies relevance by 1 + weight × ln(1 + cases).
+SEARCH_SYNONYM_WEIGHT = float(os.environ.get("SEARCH_SYNONYM_WEIGHT", "0.8"))
+SEARCH_SUGGEST_CUTOFF = float(os.environ.get("SEARCH_SUGGEST_CUTOFF", "0.6"))
+SEARCH_POPULARITY_WEIGHT = float(os.environ.get("SEARCH_POPULARITY_WEIGHT", "0.1"))
+SEARCH_POPULARITY_DAYS = env_int("SEARCH_POPULARITY_DAYS", 365)
 # An absence longer than this must be registered as an away notice (去向告知).
 AWAY_NOTICE_MIN_MINUTES = env_int("AWAY_NOTICE_MIN_MINUTES", 30)
 # Complaints (效能投诉) and service ratings (好差评); see docs/complaints.md.

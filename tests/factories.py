@@ -378,6 +378,14 @@ class ItemFactory(factory.django.DjangoModelFactory):
                 item=self, code=code, name=str(StepCode(code).label), limit_days=days, sort_order=order
             )
 
+    @factory.post_generation
+    def indexed(self, create, extracted, **kwargs):
+        # Written past the catalogue service, so indexed the way the service would (after the materials).
+        if create:
+            from approvals.services.catalogue import index_items
+
+            index_items([self.pk])
+
 
 # --- Approvals: processing ---------------------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, permissions, status
+from rest_framework import generics, permissions, serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -98,6 +98,42 @@ class ItemListView(generics.ListCreateAPIView):
             raise service_errors(error) from error
         item = selectors.guide_items().get(pk=item.pk)
         return Response(ItemDetailSerializer(item, context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+
+class SearchQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(max_length=100, allow_blank=False, trim_whitespace=True)
+    limit = serializers.IntegerField(min_value=1, max_value=50, default=10)
+
+
+class SearchResultSerializer(serializers.Serializer):
+    query = serializers.CharField()
+    suggestion = serializers.CharField(help_text="您是不是要找: a close query the catalogue knows, or empty")
+    synonyms = serializers.ListField(child=serializers.CharField(), help_text="synonym phrases that widened it")
+    count = serializers.IntegerField()
+    results = ItemListSerializer(many=True)
+
+
+class SearchView(APIView):
+    """The catalogue search as the pages run it: segmented words and synonyms, ranked by relevance and popularity,
+    with a suggestion (您是不是要找) for a query with unknown words. Public."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(parameters=[SearchQuerySerializer], responses=SearchResultSerializer)
+    def get(self, request: Request) -> Response:
+        query = SearchQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        q, limit = query.validated_data["q"], query.validated_data["limit"]
+        outcome = selectors.rank_items(q)
+        items = list(selectors.search_items(q, outcome=outcome)[:limit])
+        data = {
+            "query": q,
+            "suggestion": outcome.suggestion,
+            "synonyms": list(outcome.synonyms),
+            "count": len(outcome.ids),
+            "results": ItemListSerializer(items, many=True, context={"request": request}).data,
+        }
+        return Response(data)
 
 
 class ItemDetailView(APIView):

@@ -6,6 +6,7 @@ from approvals.api import catalogue as views
 
 urlpatterns: list = [
     path("items/", views.ItemListView.as_view(), name="item_list"),
+    path("search/", views.SearchView.as_view(), name="item_search"),
     path("items/<slug:code>/", views.ItemDetailView.as_view(), name="item_detail"),
     path("items/<slug:code>/steps/", views.ItemStepsView.as_view(), name="item_steps"),
     path("items/<slug:code>/materials/", views.ItemMaterialsView.as_view(), name="item_materials"),

@@ -10,6 +10,7 @@ from approvals.models import Item, StepCode, Topic
 from efficiency_portal.org.models import Department
 
 TEXT_INPUT = {"class": "form-control"}
+SEARCH_PLACEHOLDER = _("For example: start a company, business licence, subsistence allowance, birth certificate")
 
 
 class SearchForm(forms.Form):
@@ -26,7 +27,9 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["q"].widget.attrs.update({"class": "form-control", "type": "search"})
+        self.fields["q"].widget.attrs.update(
+            {"class": "form-control", "type": "search", "placeholder": SEARCH_PLACEHOLDER, "maxlength": "100"}
+        )
         self.fields["department"].widget.attrs["class"] = "form-select"
         self.fields["topic"].widget.attrs["class"] = "form-select"
 

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.conf import settings
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Sum, Value, When
+from django.utils import timezone
 
 from approvals.models import Item, ItemMaterial, ItemStep, Topic
+from approvals.models.stats import MonthlyCaseStat
 from efficiency_portal.org.models import Department, Role
 from efficiency_portal.org.roles import has_role
 from efficiency_portal.org.selectors import descendant_ids, headed_department_ids
+from efficiency_portal.search import selectors as search
 
 MAX_QUERY_WORDS = 8
 
@@ -55,13 +61,18 @@ def manageable_items(user) -> QuerySet[Item]:
 
 # --- Public search ----------------------------------------------------------------------------------------------
 
+SEARCH_SCOPE = "approvals.item"  # as in approvals.services.catalogue
+MAX_RESULTS = 200  # a search shows at most this many items, best first
+
 
 def _words(q: str | None) -> list[str]:
     return [word for word in (q or "").split() if word][:MAX_QUERY_WORDS]
 
 
-def _matching(q: str | None, department: Department | None, topic: Topic | None) -> QuerySet[Item]:
-    items = Item.objects.filter(is_published=True)
+def _substring_matches(q: str) -> QuerySet[Item]:
+    """Items whose name, summary, conditions, code or a material contain every word of ``q`` (the fallback for
+    what the segmenter cannot cut, such as a single character)."""
+    items = Item.objects.all()
     for word in _words(q):
         # Exists rather than a join keeps one row per item without DISTINCT.
         in_materials = Exists(ItemMaterial.objects.filter(item=OuterRef("pk"), name__icontains=word))
@@ -72,6 +83,11 @@ def _matching(q: str | None, department: Department | None, topic: Topic | None)
             | Q(code__icontains=word)
             | in_materials
         )
+    return items
+
+
+def _filtered(items: QuerySet[Item], department: Department | None, topic: Topic | None) -> QuerySet[Item]:
+    items = items.filter(is_published=True)
     if department is not None:
         items = items.filter(department_id__in=descendant_ids([department.pk]))
     if topic is not None:
@@ -79,16 +95,89 @@ def _matching(q: str | None, department: Department | None, topic: Topic | None)
     return items
 
 
-def search_items(q: str | None = "", department: Department | None = None, topic: Topic | None = None):
-    """Published items matching every word of ``q`` (name, summary, conditions, materials), in catalogue order.
-
-    A department includes the units below it (an agency's items include its sections' and windows').
-    """
-    return (
-        _matching(q, department, topic)
-        .select_related("department", "topic")
-        .order_by("department__sort_order", "name", "pk")
+def popularity(item_ids: list[int], today: dt.date | None = None) -> dict[int, int]:
+    """Cases received per item over the last ``SEARCH_POPULARITY_DAYS``, from the monthly figures (one query)."""
+    if not item_ids:
+        return {}
+    today = today or timezone.localdate()
+    since = (today - dt.timedelta(days=settings.SEARCH_POPULARITY_DAYS)).replace(day=1)
+    rows = (
+        MonthlyCaseStat.objects.filter(item_id__in=item_ids, month__gte=since)
+        .values("item_id")
+        .annotate(received=Sum("received"))
+        .values_list("item_id", "received")
     )
+    return {item_id: received or 0 for item_id, received in rows}
+
+
+@dataclass(frozen=True)
+class SearchOutcome:
+    """A ranked search: item ids best first, and what the page tells about the query."""
+
+    ids: list[int]
+    suggestion: str = ""  # 您是不是要找
+    synonyms: tuple[str, ...] = ()  # the phrases of the synonym list that widened the query
+    ranked: bool = False  # False: no words, catalogue order
+
+
+def rank_items(q: str | None) -> SearchOutcome:
+    """Published items for ``q``: relevance from the index (segmented words, synonyms) × popularity.
+
+    Popularity multiplies relevance by 1 + SEARCH_POPULARITY_WEIGHT × ln(1 + cases received), so among items that
+    match about as well the one people apply for most comes first, but a popular item never outranks a much
+    better match.
+    """
+    text = (q or "").strip()
+    if not text:
+        return SearchOutcome(ids=[])
+    query_plan = search.plan(text)
+    hits = {hit.object_id: hit.score for hit in search.rank(SEARCH_SCOPE, query_plan)}
+    if not hits:
+        # What the segmenter could not cut (a single character, a code): plain substring matching.
+        for pk in _substring_matches(text).values_list("pk", flat=True)[:MAX_RESULTS]:
+            hits[pk] = 1.0
+    allowed = list(Item.objects.filter(pk__in=list(hits), is_published=True).values_list("pk", flat=True))
+    counts = popularity(allowed)
+    weight = settings.SEARCH_POPULARITY_WEIGHT
+    scored = sorted(allowed, key=lambda pk: (-hits[pk] * (1 + weight * math.log1p(counts.get(pk, 0))), pk))
+    suggestion = ""
+    # A query the synonym list understood needs no correction; one with words the index does not know may.
+    if not scored or (not query_plan.synonyms and search.unknown_terms(SEARCH_SCOPE, query_plan)):
+        vocabulary = list(Item.objects.filter(is_published=True).values_list("name", flat=True))
+        suggestion = search.suggest(query_plan, vocabulary + search.synonym_phrases() + search.vocabulary(SEARCH_SCOPE))
+    return SearchOutcome(ids=scored[:MAX_RESULTS], suggestion=suggestion, synonyms=query_plan.synonyms, ranked=True)
+
+
+def _in_order(ids: list[int]) -> Case:
+    return Case(*[When(pk=pk, then=Value(position)) for position, pk in enumerate(ids)], output_field=IntegerField())
+
+
+def _matching(
+    q: str | None, department: Department | None, topic: Topic | None, outcome: SearchOutcome | None = None
+) -> QuerySet[Item]:
+    outcome = outcome if outcome is not None else rank_items(q)
+    items = Item.objects.filter(pk__in=outcome.ids) if outcome.ranked else Item.objects.all()
+    return _filtered(items, department, topic)
+
+
+def search_items(
+    q: str | None = "",
+    department: Department | None = None,
+    topic: Topic | None = None,
+    outcome: SearchOutcome | None = None,
+) -> QuerySet[Item]:
+    """Published items for ``q``, best first (see rank_items); without words, in catalogue order.
+
+    A department includes the units below it (an agency's items include its sections' and windows'). Pass the
+    ``outcome`` of rank_items to rank once for the list and its facets.
+    """
+    outcome = outcome if outcome is not None else rank_items(q)
+    items = _matching(q, department, topic, outcome).select_related("department", "topic")
+    if not outcome.ranked:
+        return items.order_by("department__sort_order", "name", "pk")
+    if not outcome.ids:
+        return items.none()
+    return items.order_by(_in_order(outcome.ids), "pk")
 
 
 @dataclass(frozen=True)
@@ -98,10 +187,12 @@ class Facet:
     count: int
 
 
-def department_facets(q: str | None = "", topic: Topic | None = None) -> list[Facet]:
+def department_facets(
+    q: str | None = "", topic: Topic | None = None, outcome: SearchOutcome | None = None
+) -> list[Facet]:
     """Departments with published items matching the search, and how many (one query)."""
     rows = (
-        _matching(q, None, topic)
+        _matching(q, None, topic, outcome)
         .values("department_id", "department__name", "department__sort_order")
         .annotate(count=Count("pk"))
         .order_by("department__sort_order", "department__name")
@@ -109,10 +200,12 @@ def department_facets(q: str | None = "", topic: Topic | None = None) -> list[Fa
     return [Facet(row["department_id"], row["department__name"], row["count"]) for row in rows]
 
 
-def topic_facets(q: str | None = "", department: Department | None = None) -> list[Facet]:
+def topic_facets(
+    q: str | None = "", department: Department | None = None, outcome: SearchOutcome | None = None
+) -> list[Facet]:
     """Topics with published items matching the search, and how many (one query)."""
     rows = (
-        _matching(q, department, None)
+        _matching(q, department, None, outcome)
         .filter(topic__isnull=False)
         .values("topic_id", "topic__name", "topic__sort_order")
         .annotate(count=Count("pk"))

@@ -24,6 +24,11 @@ from approvals.selectors.catalogue import can_manage_department, can_manage_item
 from efficiency_portal.audit.actions import register_action_labels
 from efficiency_portal.audit.services import record
 from efficiency_portal.common.uploads import validate_upload
+from efficiency_portal.search import services as search
+
+# The search index's scope of catalogue items, and how much each part of a guide weighs in it.
+SEARCH_SCOPE = "approvals.item"
+SEARCH_WEIGHTS = {"name": 10.0, "summary": 4.0, "topic": 3.0, "code": 2.0, "materials": 1.0, "conditions": 1.0}
 
 ITEM_FIELDS = (
     "department",
@@ -138,6 +143,7 @@ def save_item(actor, *, item: Item | None = None, **values: Any) -> Item:
     item.full_clean()
     with transaction.atomic():
         item.save()
+        index_items([item.pk])
         record(
             actor, "approvals.item_create" if creating else "approvals.item_update", item, detail={"fields": changed}
         )
@@ -180,6 +186,7 @@ def save_material(
         if sample is not None:
             material.sample.save(sample.name, sample, save=False)
         material.save()
+        index_items([item.pk])
         record(
             actor,
             "approvals.material_create" if creating else "approvals.material_update",
@@ -194,6 +201,7 @@ def delete_material(actor, material: ItemMaterial) -> None:
     _require_manager(actor, item)
     with transaction.atomic():
         material.delete()
+        index_items([item.pk])
         record(actor, "approvals.material_delete", item, detail={"material": material.name})
 
 
@@ -277,3 +285,35 @@ def publish_item(actor, item: Item, *, publish: bool = True) -> Item:
             record(actor, "approvals.item_publish" if publish else "approvals.item_unpublish", item)
     item.refresh_from_db()
     return item
+
+
+# --- The search index -------------------------------------------------------------------------------------------
+
+
+def _search_fields(item: Item) -> list[tuple[str, float]]:
+    weights = SEARCH_WEIGHTS
+    return [
+        (item.name, weights["name"]),
+        (item.summary, weights["summary"]),
+        (item.topic.name if item.topic else "", weights["topic"]),
+        (item.code.replace("-", " "), weights["code"]),
+        (" ".join(material.name for material in item.materials.all()), weights["materials"]),
+        (item.conditions, weights["conditions"]),
+    ]
+
+
+def _indexable(item_ids: Sequence[int] | None = None):
+    items = Item.objects.select_related("topic").prefetch_related("materials")
+    return items if item_ids is None else items.filter(pk__in=item_ids)
+
+
+def index_items(item_ids: Sequence[int]) -> None:
+    """Index the items' current words (drafts too: the public search keeps to published items)."""
+    search.index_documents(SEARCH_SCOPE, [(item.pk, _search_fields(item)) for item in _indexable(item_ids)])
+
+
+def rebuild_search_index() -> int:
+    """Every item anew (after a bulk load that bypassed this service); returns how many were indexed."""
+    return search.rebuild_scope(
+        SEARCH_SCOPE, ((item.pk, _search_fields(item)) for item in _indexable().iterator(chunk_size=500))
+    )

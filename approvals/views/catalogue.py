@@ -43,7 +43,9 @@ def catalogue_view(request: HttpRequest) -> HttpResponse:
             topic = form.cleaned_data["topic"]
         else:
             status = 400
-    page = Paginator(selectors.search_items(q, department, topic), PAGE_SIZE).get_page(request.GET.get("page"))
+    outcome = selectors.rank_items(q)
+    items = selectors.search_items(q, department, topic, outcome)
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -52,8 +54,10 @@ def catalogue_view(request: HttpRequest) -> HttpResponse:
         "q": q,
         "department": department,
         "topic": topic,
-        "department_facets": selectors.department_facets(q, topic),
-        "topic_facets": selectors.topic_facets(q, department),
+        "department_facets": selectors.department_facets(q, topic, outcome),
+        "topic_facets": selectors.topic_facets(q, department, outcome),
+        "suggestion": outcome.suggestion,
+        "synonyms": outcome.synonyms,
         "query_string": query.urlencode(),
     }
     return render(request, "approvals/catalogue/catalogue.html", context, status=status)
