@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "efficiency_portal.common.display.DisplayModeMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -112,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "efficiency_portal.common.context_processors.navigation",
+                "efficiency_portal.common.display.display",
                 "efficiency_portal.notifications.context_processors.unread",
             ],
         },
@@ -309,6 +311,9 @@ RATINGS_CONTACT_DAYS = env_int("RATINGS_CONTACT_DAYS", 1)
 RATINGS_RECTIFY_DAYS = env_int("RATINGS_RECTIFY_DAYS", 5)
 RATINGS_WINDOW_LIMIT = env_int("RATINGS_WINDOW_LIMIT", 10)  # window ratings per address per filing window
 RATINGS_SCORES = {5: 100, 4: 80, 3: 60, 2: 40, 1: 0}  # level → satisfaction score on 0–100
+# The elder mode (长辈版) is remembered per browser in this cookie for this many days (common/display.py).
+DISPLAY_MODE_COOKIE_NAME = "portal_display"
+DISPLAY_MODE_COOKIE_DAYS = env_int("DISPLAY_MODE_COOKIE_DAYS", 365)
 # Dashboards: how long the case figures summed from the pre-aggregated rows are kept (0: read them every time).
 DASHBOARD_CASE_FIGURES_SECONDS = env_int("DASHBOARD_CASE_FIGURES_SECONDS", 300)
 

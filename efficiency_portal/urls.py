@@ -4,11 +4,13 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from efficiency_portal.common import display
 from efficiency_portal.common import views as common_views
 
 urlpatterns = [
     path("", common_views.home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("display/", display.set_display_mode, name="set_display_mode"),
     path("accounts/", include("efficiency_portal.accounts.urls")),
     path("org/", include("efficiency_portal.org.urls")),
     path("calendar/", include("efficiency_portal.workdays.urls")),

@@ -12,6 +12,7 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v msgfmt >/dev/null || need+=(gettext)
 # grep reads to the end: with -q it would stop early, fc-list would die of SIGPIPE and pipefail call the font missing.
 fc-list 2>/dev/null | grep -i "noto sans cjk" >/dev/null || need+=(fonts-noto-cjk)
+command -v npm >/dev/null || need+=(npm)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing ${need[*]} ..."
   export DEBIAN_FRONTEND=noninteractive
@@ -20,6 +21,16 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 scripts/bootstrap.sh
+
+# axe-core, the accessibility engine of the browser tests (tests/e2e/test_accessibility.py), from the npm registry
+# at the version pinned in tests/e2e/axe/package-lock.json (checked against its integrity hash); once per version.
+axe_dir=tests/e2e/axe
+axe_wanted=$(node -p "require('./$axe_dir/package-lock.json').packages['node_modules/axe-core'].version")
+axe_have=$(node -p "try { require('./$axe_dir/node_modules/axe-core/package.json').version } catch (e) { '' }")
+if [ "$axe_wanted" != "$axe_have" ]; then
+  echo "Installing axe-core $axe_wanted for the accessibility check ..."
+  npm ci --prefix "$axe_dir" --no-audit --no-fund --loglevel=error >/dev/null
+fi
 
 # Private PostgreSQL and Redis on spare ports (shared with scripts/bench.sh); exports DATABASE_URL, REDIS_URL.
 source scripts/services.sh

@@ -50,18 +50,8 @@ def remember(request: HttpRequest, complaint: Complaint) -> None:
 
 
 def file_form_context(request: HttpRequest, form: FilingForm, *, intake: bool = False) -> dict:
-    # The text-size links keep the rest of the query (?case=...), so the chosen application stays chosen.
-    query = request.GET.copy()
-    query.pop("large", None)
-    normal = query.urlencode()
-    query["large"] = "1"
-    return {
-        "form": form,
-        "intake": intake,
-        "large": request.GET.get("large") == "1" or request.POST.get("large") == "1",
-        "large_url": f"?{query.urlencode()}",
-        "normal_url": f"?{normal}",
-    }
+    # Larger text is the site-wide elder mode (common/display.py), switched from the page's header or its top.
+    return {"form": form, "intake": intake}
 
 
 def _issued_tokens(request: HttpRequest) -> list[str]:

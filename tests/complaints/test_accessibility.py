@@ -1,6 +1,6 @@
 """Markup of the citizens' forms for assistive technology: radio and checkbox groups are fieldsets named by a legend,
 help texts and errors are tied to their fields, widgets carry Bootstrap's classes (so the larger text applies), and
-the text-size links keep the chosen application."""
+the larger-text switch keeps the chosen application."""
 
 from __future__ import annotations
 
@@ -94,15 +94,20 @@ def test_tracking_form_fields_carry_classes(en):
     assert "form-control" in tag(page, "id_code") and "form-control" in tag(page, "id_secret")
 
 
-def test_larger_text_link_keeps_the_chosen_application(en):
+def test_larger_text_switch_keeps_the_chosen_application(en):
+    """The filing form offers the site-wide elder mode at its top; switching comes back to the same form, with the
+    chosen application still chosen."""
     citizen = CitizenFactory()
     case = make_accepted_case(applicant=citizen)
     en.force_login(citizen)
     page = en.get(reverse("complaints:file") + f"?case={case.pk}").content.decode()
-    link = re.search(r'<a href="([^"]+)" id="text-size">', page).group(1)
-    assert f"case={case.pk}" in link and "large=1" in link
-    larger = en.get(reverse("complaints:file") + link.replace("&amp;", "&")).content.decode()
-    assert "complaints-large" in larger
+    switch = re.search(r'<form[^>]*id="text-size">.*?</form>', page, re.S).group(0)
+    assert f'action="{reverse("set_display_mode")}"' in switch and 'value="elder"' in switch
+    back_to = re.search(r'name="next" type="hidden" value="([^"]+)"', switch).group(1).replace("&amp;", "&")
+    assert f"case={case.pk}" in back_to
+    response = en.post(reverse("set_display_mode"), {"mode": "elder", "next": back_to})
+    assert response.status_code == 302 and response["Location"] == back_to
+    larger = en.get(back_to).content.decode()
+    assert '<html lang="en" class="elder">' in larger
     assert re.search(rf'<option value="{case.pk}" selected>', larger)
-    back = re.search(r'<a href="([^"]+)" id="text-size">', larger).group(1)
-    assert f"case={case.pk}" in back and "large" not in back
+    assert 'value="standard"' in re.search(r'<form[^>]*id="text-size">.*?</form>', larger, re.S).group(0)
