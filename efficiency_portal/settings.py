@@ -203,6 +203,11 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
+# A filing's receipt keeps its secret this long, for the done page and for a retry of a lost answer; the receipt
+# itself (the number, to refuse a reused key with other content) is dropped RECEIPT_KEEP_DAYS later.
+RECEIPT_SECRET_MINUTES = env_int("RECEIPT_SECRET_MINUTES", 60)
+RECEIPT_KEEP_DAYS = env_int("RECEIPT_KEEP_DAYS", 7)
+
 # --- Audit log
 AUDIT_PAGE_SIZE = env_int("AUDIT_PAGE_SIZE", 50)
 # An export is one workbook built in memory; beyond this many rows, narrow the filter.
@@ -294,6 +299,11 @@ COMPLAINTS_CONCLUDE_DAYS = env_int("COMPLAINTS_CONCLUDE_DAYS", 15)
 COMPLAINTS_MAX_EXTENSION_DAYS = env_int("COMPLAINTS_MAX_EXTENSION_DAYS", 15)
 COMPLAINTS_REOPEN_WINDOW_DAYS = env_int("COMPLAINTS_REOPEN_WINDOW_DAYS", 15)  # calendar days after the reply
 COMPLAINTS_ENCRYPTION_KEY = os.environ.get("COMPLAINTS_ENCRYPTION_KEY", "")  # empty: derived from SECRET_KEY
+# Keys used before COMPLAINTS_ENCRYPTION_KEY, still read (never written) during a rotation; see docs/operations.md.
+COMPLAINTS_ENCRYPTION_OLD_KEYS = env_list("COMPLAINTS_ENCRYPTION_OLD_KEYS")
+# HMAC keys of the tracking secrets, the current one first (empty: derived from SECRET_KEY); see
+# efficiency_portal/common/tracking_secrets.py for the rotation.
+TRACKING_SECRET_KEYS = env_list("TRACKING_SECRET_KEYS")
 COMPLAINTS_FILING_LIMIT = env_int("COMPLAINTS_FILING_LIMIT", 10)  # filings per address per window
 COMPLAINTS_FILING_WINDOW_SECONDS = env_int("COMPLAINTS_FILING_WINDOW_SECONDS", 3600)
 COMPLAINTS_CAPTCHA_AFTER = env_int("COMPLAINTS_CAPTCHA_AFTER", 3)  # a captcha from this many filings on
@@ -388,6 +398,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "credit.expire_entries",
         "schedule": crontab(minute=5, hour=0),
         "options": {"expires": 3000},
+    },
+    # Filing receipts forget their secrets after RECEIPT_SECRET_MINUTES.
+    "purge-receipts": {
+        "task": "common.purge_receipts",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 240},
     },
     "send-outbox": {
         "task": "notifications.send_outbox",

@@ -69,6 +69,7 @@ def production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(60),
         ALLOWED_HOSTS="portal.example.gov.cn",
+        COMPLAINTS_ENCRYPTION_KEY=secrets.token_urlsafe(40),
         VAR_DIR=str(tmp_path),
         DJANGO_SETTINGS_MODULE="efficiency_portal.settings",
         **extra,

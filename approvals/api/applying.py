@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers, status
-from rest_framework.exceptions import NotFound, Throttled, ValidationError
+from rest_framework.exceptions import APIException, NotFound, Throttled, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,7 +16,8 @@ from rest_framework.views import APIView
 from approvals.models import Case, CaseStatus, Item
 from approvals.selectors import tracking
 from approvals.services import intake
-from approvals.views.applying import claim_form_token, release_form_token, track_blocked, track_failed
+from approvals.views.applying import _client, track_blocked, track_failed
+from efficiency_portal.common import receipts
 
 NOT_FOUND = _("No case matches this code and secret or phone.")
 BLOCKED = _("Too many failed look-ups from your address. Please try again in 10 minutes.")
@@ -56,8 +57,18 @@ class ApplySerializer(serializers.Serializer):
 class ApplyResultSerializer(serializers.Serializer):
     case_id = serializers.IntegerField()
     tracking_code = serializers.CharField()
-    secret = serializers.CharField(help_text="Shown only this once; keep it to track the case.")
+    secret = serializers.CharField(
+        allow_null=True,
+        help_text="Keep it to track the case; a repeat of the same form token answers it again for "
+        "RECEIPT_SECRET_MINUTES, then null.",
+    )
     status = serializers.CharField()
+
+
+class IdempotencyConflict(APIException):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_detail = _("This form token was already used for a different request; use a new one.")
+    default_code = "idempotency_conflict"
 
 
 class ApplyView(APIView):
@@ -73,19 +84,29 @@ class ApplyView(APIView):
         serializer.is_valid(raise_exception=True)
         files = files_by_material(request)
         data = serializer.validated_data
-        token = data.pop("form_token")
-        if token and not claim_form_token(token):
-            raise ValidationError({"form_token": [str(_("This form was already sent; the application exists."))]})
+        token = data.pop("form_token") or request.headers.get("Idempotency-Key") or ""
+        applicant = request.user if request.user.is_authenticated else None
         try:
-            case, secret = intake.submit_application(
-                item, applicant=request.user if request.user.is_authenticated else None, files=files, **data
-            )
-        except DjangoValidationError as error:
             if token:
-                release_form_token(token)
+                # Bound to the caller (account or address) and to the content: see efficiency_portal.common.receipts.
+                key = "api:" + receipts.scoped_key(receipts.caller_scope(applicant, _client(request)), token)[:60]
+                submitted = intake.submit_once(item, submission_key=key, applicant=applicant, files=files, **data)
+            else:
+                case, secret = intake.submit_application(item, applicant=applicant, files=files, **data)
+                submitted = intake.Submitted(case, secret, False)
+        except DjangoValidationError as error:
             raise service_errors(error) from error
-        result = {"case_id": case.pk, "tracking_code": case.tracking_code, "secret": secret, "status": case.status}
-        return Response(ApplyResultSerializer(result).data, status=status.HTTP_201_CREATED)
+        except receipts.Conflict as error:
+            raise IdempotencyConflict from error
+        case = submitted.case
+        result = {
+            "case_id": case.pk,
+            "tracking_code": case.tracking_code,
+            "secret": submitted.secret,
+            "status": case.status,
+        }
+        code = status.HTTP_200_OK if submitted.duplicate else status.HTTP_201_CREATED
+        return Response(ApplyResultSerializer(result).data, status=code)
 
 
 class TimelineEntrySerializer(serializers.Serializer):

@@ -50,6 +50,8 @@ class Case(models.Model):
     tracking_code = models.CharField(_("tracking code"), max_length=20, unique=True)
     # Only a hash is kept: the secret is shown once to the applicant, like a password.
     tracking_secret_hash = models.CharField(_("tracking secret (hash)"), max_length=128)
+    # The form's one-time token (or an API client's key) scoped to its sender: sent twice, it creates one case.
+    submission_key = models.CharField(_("submission key"), max_length=64, null=True, blank=True, unique=True)
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("applicant account"),

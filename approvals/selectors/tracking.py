@@ -6,20 +6,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.contrib.auth.hashers import check_password, make_password
 from django.db.models import QuerySet
 from django.utils.crypto import constant_time_compare
 
 from approvals.models import Case, CaseEvent, CaseMaterial, Item
+from efficiency_portal.common.tracking_secrets import check_secret, hash_secret
 from efficiency_portal.org.models import Role
 from efficiency_portal.org.roles import has_role, is_staff_member, is_supervisor
 from efficiency_portal.org.selectors import headed_department_ids
 
 PROOF_SECRET = "secret"
 PROOF_PHONE = "phone"
-
-# Compared against when the code is unknown, so a wrong code takes as long as a wrong proof.
-_DUMMY_HASH = make_password("not-a-tracking-secret")
 
 
 def normalise_code(code: str) -> str:
@@ -35,9 +32,16 @@ def prove(code: str, proof: str) -> tuple[Case | None, str]:
     code, proof = normalise_code(code), (proof or "").strip()
     case = Case.objects.select_related("item", "department").filter(tracking_code=code).first() if code else None
     if case is None or not proof:
-        check_password(proof or "-", _DUMMY_HASH)
+        check_secret(proof, "")  # as long as a wrong proof, so the timing does not tell which codes exist
         return None, ""
-    if check_password(proof.upper(), case.tracking_secret_hash):
+    checked = check_secret(proof.upper(), case.tracking_secret_hash)
+    if checked.ok:
+        if checked.needs_upgrade:
+            # An older key or a password hash of before: rewritten once, conditionally.
+            old, case.tracking_secret_hash = case.tracking_secret_hash, hash_secret(proof.upper())
+            Case.objects.filter(pk=case.pk, tracking_secret_hash=old).update(
+                tracking_secret_hash=case.tracking_secret_hash
+            )
         return case, PROOF_SECRET
     phone = _digits(case.applicant_phone)
     if phone and constant_time_compare(_digits(proof), phone):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -25,12 +26,12 @@ from approvals.models import Case, CaseStatus, Item
 from approvals.selectors import tracking
 from approvals.selectors.finished import FINISHED_STATUSES
 from approvals.services import intake
+from efficiency_portal.common import receipts
 
 SESSION_TRACKED = "approvals_tracked"  # {case id: "secret" | "phone"} proved in this session
 SESSION_NEW_CASE = "approvals_new_case"  # the secret, shown once on the next page
 TRACK_FAILURE_LIMIT = 10
 TRACK_FAILURE_WINDOW = 10 * 60
-TOKEN_TTL = 24 * 3600
 
 
 # --- session and rate limit -------------------------------------------------------------------------------------
@@ -73,26 +74,22 @@ def track_failed(request: HttpRequest) -> None:
         cache.set(key, 1, TRACK_FAILURE_WINDOW)
 
 
-def claim_form_token(token: str) -> bool:
-    """True the first time ``token`` is sent: a double submit of the same form creates one case."""
-    return bool(token) and cache.add(f"approvals:apply-token:{token}", 1, TOKEN_TTL)
-
-
-def release_form_token(token: str) -> None:
-    cache.delete(f"approvals:apply-token:{token}")
+def form_submission_key(token: str) -> str:
+    """A page form's one-time token as stored on the case: random per form, so the form's holder is its scope."""
+    return receipts.scoped_key("form", token)
 
 
 # --- applying ---------------------------------------------------------------------------------------------------
 
 
 def _apply(request: HttpRequest, item: Item, form: ApplyForm, **extra) -> Case | None:
-    token = form.cleaned_data["form_token"]
-    if not claim_form_token(token):
-        messages.info(request, _("This form was already sent; your application was received once."))
-        return None
+    """The case of this form, created once whatever the number of clicks or retries (the token is unique on the
+    case in the database, so every web worker sees it); the done page shows its number and secret again."""
+    key = form_submission_key(form.cleaned_data["form_token"])
     try:
-        case, secret = intake.submit_application(
+        submitted = intake.submit_once(
             item,
+            submission_key=key,
             applicant_name=form.cleaned_data["applicant_name"],
             applicant_phone=form.cleaned_data["applicant_phone"],
             applicant_email=form.cleaned_data["applicant_email"],
@@ -101,10 +98,13 @@ def _apply(request: HttpRequest, item: Item, form: ApplyForm, **extra) -> Case |
             **extra,
         )
     except ValidationError as error:
-        release_form_token(token)
         apply_errors(form, error)
         return None
-    request.session[SESSION_NEW_CASE] = {"pk": case.pk, "code": case.tracking_code, "secret": secret}
+    except receipts.Conflict:
+        messages.info(request, _("This form was already sent; your application was received once."))
+        return None
+    case = submitted.case
+    request.session[SESSION_NEW_CASE] = {"pk": case.pk, "code": case.tracking_code, "key": key}
     return case
 
 
@@ -134,10 +134,16 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def apply_done(request: HttpRequest) -> HttpResponse:
-    new_case = request.session.pop(SESSION_NEW_CASE, None)
+    """Number and secret of this session's latest application, from its receipt (shown again on a reload while
+    the receipt keeps the secret)."""
+    new_case = request.session.get(SESSION_NEW_CASE)
     if not new_case:
         return redirect("approvals:track")
-    return render(request, "approvals/apply/done.html", {"new_case": new_case})
+    receipt = intake.receipt_for(new_case.get("key", ""))
+    new_case = {**new_case, "secret": receipt.secret if receipt is not None else None}
+    return render(
+        request, "approvals/apply/done.html", {"new_case": new_case, "minutes": settings.RECEIPT_SECRET_MINUTES}
+    )
 
 
 @login_required

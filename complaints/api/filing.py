@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status
-from rest_framework.exceptions import NotFound, Throttled
+from rest_framework.exceptions import APIException, NotFound, Throttled
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,8 +20,24 @@ from complaints import serializers as s
 from complaints.models import Complaint
 from complaints.services import handling, tracking
 from complaints.services.filing import add_evidence, file_complaint
+from efficiency_portal.common import receipts
 
 from .common import IsSupervisor, active_department, active_staff, api_error
+
+
+class IdempotencyConflict(APIException):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_detail = gettext_lazy("This idempotency key was already used for a different request; use a new key.")
+    default_code = "idempotency_conflict"
+
+
+def api_submission_key(request: Request, data: dict, caller) -> str | None:
+    """The caller's key (``Idempotency-Key`` or ``submission_key``) bound to the caller: the account, else the
+    client's address, so that nobody reaches another caller's filing with the same key."""
+    key = data.get("submission_key") or request.headers.get("Idempotency-Key") or ""
+    if not key:
+        return None
+    return "api:" + receipts.scoped_key(receipts.caller_scope(caller, captcha.client(request)), key)[:60]
 
 
 def file_from_api(request: Request, data: dict, *, channel: str, complainant=None, received_by=None):
@@ -53,17 +70,21 @@ def file_from_api(request: Request, data: dict, *, channel: str, complainant=Non
             complainant=complainant,
             channel=channel,
             received_by=received_by,
-            submission_key=data.get("submission_key") or request.headers.get("Idempotency-Key") or None,
+            submission_key=api_submission_key(request, data, complainant or received_by),
         )
     except DjangoValidationError as error:
         raise api_error(error) from error
+    except receipts.Conflict as error:
+        raise IdempotencyConflict from error
     if not filed.duplicate:
         captcha.count_filing(request)
     return filed
 
 
 class FileView(APIView):
-    """File a complaint (anyone). The secret is in the answer once; the same submission key files once.
+    """File a complaint (anyone). The same ``Idempotency-Key`` (or ``submission_key``) from the same caller files
+    once: a repeat with the same content gets the first answer again (200, with the secret for
+    ``RECEIPT_SECRET_MINUTES``), with other content a 422.
 
     JSON, or multipart with ``attachments`` (files, repeated); ``case`` names one of the signed-in citizen's own
     applications."""

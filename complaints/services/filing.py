@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
@@ -22,6 +21,8 @@ from complaints import crypto
 from complaints.apps import REVEAL_ACTION
 from complaints.models import Category, Complaint, ComplaintAttachment, ComplaintChannel, ComplaintStatus
 from efficiency_portal.audit.services import record as audit
+from efficiency_portal.common import receipts
+from efficiency_portal.common.tracking_secrets import hash_secret
 from efficiency_portal.common.uploads import validate_upload
 from efficiency_portal.org.models import Department, Staff
 from efficiency_portal.supervision.services import open_deadline
@@ -120,7 +121,7 @@ def _store(complaint: Complaint, checked: list[tuple[UploadedFile, str]]) -> lis
 @dataclass(frozen=True)
 class Filed:
     complaint: Complaint
-    secret: str | None  # None when the same submission was already received (shown once, the first time)
+    secret: str | None  # on a repeat, from the receipt while it keeps it, else None
     duplicate: bool
 
 
@@ -145,12 +146,33 @@ def file_complaint(
     send_secret: bool = False,
     at: dt.datetime | None = None,
 ) -> Filed:
-    """File a complaint; the same ``submission_key`` again returns the first complaint and no secret."""
+    """File a complaint. The same ``submission_key`` again returns the first complaint, with its secret while the
+    receipt keeps it; with other content it raises ``receipts.Conflict``. The key must already be scoped to the
+    caller (``receipts.scoped_key``) where callers could share it."""
     at = now_or(at)
+    content = ""
     if submission_key:
+        content = receipts.fingerprint(
+            {
+                "category": category,
+                "description": description,
+                "department": department.pk if department is not None else None,
+                "staff": staff.pk if staff is not None else None,
+                "case": case.pk if case is not None else None,
+                "happened_on": happened_on,
+                "place": place,
+                "anonymous": anonymous,
+                "name": "" if anonymous else name,
+                "phone": "" if anonymous else phone,
+                "email": "" if anonymous else email,
+                "channel": channel,
+                "send_secret": send_secret,
+            },
+            files,
+        )
         existing = Complaint.objects.filter(submission_key=submission_key).first()
         if existing is not None:
-            return Filed(existing, None, True)
+            return _replayed(existing, submission_key, content)
     errors: dict[str, list] = {}
 
     def attempt(field: str, fn):
@@ -197,7 +219,7 @@ def file_complaint(
         with transaction.atomic():
             complaint = Complaint.objects.create(
                 tracking_code=new_tracking_code(at),
-                tracking_secret_hash=make_password(secret),
+                tracking_secret_hash=hash_secret(secret),
                 submission_key=submission_key or None,
                 channel=channel,
                 anonymous=anonymous,
@@ -219,6 +241,16 @@ def file_complaint(
                 received_by=received_by,
             )
             _store(complaint, checked)
+            if submission_key:
+                # In the same transaction: a complaint never exists without the answer a retry is given.
+                receipts.record(
+                    kind=RECEIPT_KIND,
+                    key=submission_key,
+                    content=content,
+                    object_id=complaint.pk,
+                    code=complaint.tracking_code,
+                    secret=secret,
+                )
             # Staff intake names the member of staff; the complainant's own filing names no account (the office's
             # history shows "the complainant", and the identity only through the logged reveal).
             record_event(
@@ -262,8 +294,21 @@ def file_complaint(
         existing = Complaint.objects.filter(submission_key=submission_key).first() if submission_key else None
         if existing is None:
             raise
-        return Filed(existing, None, True)
+        return _replayed(existing, submission_key, content)
     return Filed(complaint, secret, False)
+
+
+RECEIPT_KIND = "complaint"
+
+
+def _replayed(existing: Complaint, submission_key: str, content: str) -> Filed:
+    replay = receipts.replay(kind=RECEIPT_KIND, key=submission_key, content=content)
+    return Filed(existing, replay.secret if replay is not None else None, True)
+
+
+def receipt_for(submission_key: str) -> receipts.Replay | None:
+    """Number and secret of the filing sent with ``submission_key`` (the done page), whatever its content."""
+    return receipts.replay(kind=RECEIPT_KIND, key=submission_key, content=None)
 
 
 @dataclass(frozen=True)

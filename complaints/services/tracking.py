@@ -6,13 +6,11 @@ guesser cannot move to another entry point when one refuses. Counters live in th
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from django.conf import settings
-from django.contrib.auth.hashers import check_password, make_password
 from django.core.cache import cache
 
 from complaints.models import Complaint
+from efficiency_portal.common.tracking_secrets import check_secret, hash_secret
 
 
 class LookupLimited(Exception):
@@ -25,11 +23,6 @@ def failure_limit() -> int:
 
 def failure_window() -> int:
     return settings.COMPLAINTS_TRACK_FAILURE_WINDOW_SECONDS
-
-
-@lru_cache(maxsize=1)
-def _dummy_hash() -> str:
-    return make_password("not-a-complaint-secret")
 
 
 def _key(client: str) -> str:
@@ -67,8 +60,14 @@ def prove(code: str, secret: str, *, client: str) -> Complaint | None:
         raise LookupLimited
     secret = (secret or "").strip().upper()
     complaint = Complaint.objects.select_related("department").filter(tracking_code=normal_code(code)).first()
-    stored = complaint.tracking_secret_hash if complaint is not None else _dummy_hash()
-    if check_password(secret or "-", stored) and complaint is not None:
+    checked = check_secret(secret, complaint.tracking_secret_hash if complaint is not None else "")
+    if checked.ok and complaint is not None:
+        if checked.needs_upgrade:
+            # Conditional, so that two look-ups at once rewrite it once.
+            old, complaint.tracking_secret_hash = complaint.tracking_secret_hash, hash_secret(secret)
+            Complaint.objects.filter(pk=complaint.pk, tracking_secret_hash=old).update(
+                tracking_secret_hash=complaint.tracking_secret_hash
+            )
         return complaint
     _count_failure(client)
     return None

@@ -3,11 +3,9 @@ and the rating of a window visit."""
 
 from __future__ import annotations
 
-import hashlib
-
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,7 +27,8 @@ from complaints.models import Complaint, ComplaintAttachment, ComplaintChannel, 
 from complaints.selectors.access import may_see_identity
 from complaints.selectors.lists import complainant_complaints
 from complaints.services import handling, ratings, tracking
-from complaints.services.filing import EVIDENCE_STATES, Filed, add_evidence, file_complaint
+from complaints.services.filing import EVIDENCE_STATES, add_evidence, file_complaint, receipt_for
+from efficiency_portal.common import receipts
 from efficiency_portal.org.models import Department
 
 SESSION_TRACKED = "complaints_tracked"  # complaint ids proved with number + secret in this session
@@ -37,8 +36,6 @@ SESSION_NEW = "complaints_new"  # number and secret for the next page (staff int
 SESSION_FORM_TOKENS = "complaints_form_tokens"  # one-time tokens of the filing forms this session was given
 SESSION_DONE = "complaints_done"  # the token of the filing whose done page comes next
 FORM_TOKENS_KEPT = 10
-# The plain secret waits in the cache, keyed by the form's one-time token, until the done page has shown it once.
-NEW_SECRET_SECONDS = 30 * 60
 
 
 def tracked_ids(request: HttpRequest) -> set[int]:
@@ -63,15 +60,10 @@ def _issue_token(request: HttpRequest, token: str) -> None:
     request.session[SESSION_FORM_TOKENS] = [*tokens, token][-FORM_TOKENS_KEPT:]
 
 
-def _new_key(token: str) -> str:
-    return "complaints:new:" + hashlib.sha256(token.encode()).hexdigest()
-
-
-def _keep_new(request: HttpRequest, token: str, filed: Filed) -> None:
-    """Hold the number and secret for the done page. Not in the session alone: a second click's request may have
-    read the session before the first one saved it and would write it back without them."""
-    new = {"pk": filed.complaint.pk, "code": filed.complaint.tracking_code, "secret": filed.secret}
-    cache.set(_new_key(token), new, NEW_SECRET_SECONDS)
+def _keep_new(request: HttpRequest, token: str) -> None:
+    """The done page comes next. Its number and secret are read from the filing's receipt in the database (not
+    from this process's memory nor the cache), so another web worker, a Redis restart or a second click shows
+    them as well."""
     _issue_token(request, token)  # the session that sent it, even without having loaded the form first
     request.session[SESSION_DONE] = token
 
@@ -118,18 +110,27 @@ def file(request: HttpRequest) -> HttpResponse:
                 )
             except ValidationError as error:
                 apply_errors(form, error)
+            except receipts.Conflict:
+                form.add_error(
+                    None,
+                    _(
+                        "This form was already sent with other content, and that complaint was received. To file "
+                        "another complaint, please open a new form."
+                    ),
+                )
+                return render(request, "complaints/public/file.html", file_form_context(request, form), status=422)
             else:
                 token = form.cleaned_data["form_token"]
                 if filed.duplicate:
                     if token in _issued_tokens(request):
-                        # A double click or a reload in the browser that sent it: the done page again.
-                        request.session[SESSION_DONE] = token
+                        # A double click, a reload or a retry after a lost answer: the done page again.
+                        _keep_new(request, token)
                         return redirect("complaints:file_done")
                     messages.info(request, _("This form was already sent; your complaint was received once."))
                     return redirect("complaints:track")
                 captcha.count_filing(request)
                 remember(request, filed.complaint)
-                _keep_new(request, token, filed)
+                _keep_new(request, token)
                 return redirect("complaints:file_done")
     else:
         initial = {}
@@ -149,24 +150,25 @@ def file(request: HttpRequest) -> HttpResponse:
 
 
 def file_done(request: HttpRequest) -> HttpResponse:
-    """The number and secret, once. A repeated submission from the same session shows the number again; the
-    secret only if this page has not shown it yet."""
+    """The number and secret of this session's latest filing, from its receipt: shown again on a reload or a retry
+    for as long as the receipt keeps the secret (``RECEIPT_SECRET_MINUTES``), then the number alone."""
     intake = request.session.pop(SESSION_NEW, None)
     if intake:
-        return render(request, "complaints/public/done.html", {"new": intake})
-    token = request.session.pop(SESSION_DONE, None)
+        return render(request, "complaints/public/done.html", {"new": intake, "minutes": None})
+    token = request.session.get(SESSION_DONE)
     if not token or token not in _issued_tokens(request):
         return redirect("complaints:track")
-    new = cache.get(_new_key(token))
-    if new:
-        cache.delete(_new_key(token))
+    receipt = receipt_for(token)
+    if receipt is not None:
+        new = {"pk": receipt.object_id, "code": receipt.code, "secret": receipt.secret}
     else:
         complaint = Complaint.objects.filter(submission_key=token).first()
         if complaint is None:
             return redirect("complaints:track")
         new = {"pk": complaint.pk, "code": complaint.tracking_code, "secret": None}
     request.session[SESSION_TRACKED] = sorted(tracked_ids(request) | {new["pk"]})
-    return render(request, "complaints/public/done.html", {"new": new})
+    context = {"new": new, "minutes": settings.RECEIPT_SECRET_MINUTES}
+    return render(request, "complaints/public/done.html", context)
 
 
 def track(request: HttpRequest) -> HttpResponse:

@@ -109,9 +109,19 @@ def test_apply_token_makes_double_submit_one_case(api, item):
             f"material_{required.pk}": pdf_upload(),
         }
 
-    assert api.post(url, data(), format="multipart").status_code == 201
-    assert api.post(url, data(), format="multipart").status_code == 400
+    first = api.post(url, data(), format="multipart")
+    assert first.status_code == 201
+    # A lost answer retried: the first answer again, secret included.
+    again = api.post(url, data(), format="multipart")
+    assert again.status_code == 200 and again.data["secret"] == first.data["secret"]
+    assert again.data["tracking_code"] == first.data["tracking_code"]
+    # The same token with another body is refused, and another caller's same token is its own submission.
+    other = api.post(url, {**data(), "applicant_name": "李四"}, format="multipart")
+    assert other.status_code == 422
     assert Case.objects.count() == 1
+    stranger = APIClient(REMOTE_ADDR="10.9.9.9")
+    theirs = stranger.post(url, data(), format="multipart")
+    assert theirs.status_code == 201 and theirs.data["tracking_code"] != first.data["tracking_code"]
 
 
 def test_track_mismatch_is_generic_404_and_rate_limited(api, item):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -63,7 +66,8 @@ def apply_data(item, token="t1", **overrides):
 # --- applying ---------------------------------------------------------------------------------------------------
 
 
-def test_guest_applies_and_sees_secret_once(client, item, desk):
+def test_guest_applies_and_sees_secret_until_the_receipt_expires(client, item, desk, settings):
+    settings.RECEIPT_SECRET_MINUTES = 10
     page = client.get(reverse("approvals:apply", args=[item.code]))
     assert page.status_code == 200 and 'name="form_token"' in page.content.decode()
     response = client.post(reverse("approvals:apply", args=[item.code]), apply_data(item))
@@ -74,8 +78,14 @@ def test_guest_applies_and_sees_secret_once(client, item, desk):
     assert case.tracking_code in done
     secret = done.split('id="tracking-secret">')[1].split("<")[0]
     assert find_case(case.tracking_code, secret) == case
-    again = client.get(reverse("approvals:apply_done"))
-    assert again.status_code == 302  # the secret is not shown twice
+    # A reload (or a retry of the same form) shows it again, until the receipt lets it go.
+    assert secret in client.get(reverse("approvals:apply_done")).content.decode()
+    again = client.post(reverse("approvals:apply", args=[item.code]), apply_data(item))
+    assert again.url == reverse("approvals:apply_done") and Case.objects.count() == 1
+    assert secret in client.get(reverse("approvals:apply_done")).content.decode()
+    with time_machine.travel(dt.timedelta(minutes=11)):
+        later = client.get(reverse("approvals:apply_done")).content.decode()
+    assert case.tracking_code in later and secret not in later
 
 
 def test_signed_in_citizen_prefilled_and_owns_case(client, item, desk):

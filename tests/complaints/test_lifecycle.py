@@ -8,7 +8,6 @@ import zoneinfo
 
 import pytest
 import time_machine
-from django.contrib.auth.hashers import check_password
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 
@@ -27,6 +26,7 @@ from complaints.services import handling
 from complaints.services.common import ACCEPT_CLOCK, CONCLUDE_CLOCK, REOPEN_CLOCK
 from complaints.services.filing import file_complaint, masked_identity, reveal_identity
 from efficiency_portal.audit.models import AuditEvent
+from efficiency_portal.common.tracking_secrets import check_secret
 from efficiency_portal.supervision.models import Deadline, DeadlineStatus
 from tests.factories import StaffFactory, seed_calendar
 
@@ -55,7 +55,7 @@ def test_filing_stores_identity_encrypted_secret_hashed_and_opens_acceptance_clo
     assert complaint.status == ComplaintStatus.SUBMITTED
     assert "张三丰" not in complaint.name_encrypted and "13912345678" not in complaint.phone_encrypted
     assert crypto.decrypt(complaint.name_encrypted) == "张三丰"
-    assert check_password(secret, complaint.tracking_secret_hash) and secret not in complaint.tracking_secret_hash
+    assert check_secret(secret, complaint.tracking_secret_hash).ok and secret not in complaint.tracking_secret_hash
     accept_clock = clock(complaint, ACCEPT_CLOCK)
     assert accept_clock.responsible == supervisor
     assert accept_clock.due_at == dt.datetime(2025, 10, 11, 17, 30, tzinfo=TZ)
@@ -77,7 +77,7 @@ def test_same_submission_key_files_once():
         name="李四",
         submission_key="same-token",
     )
-    assert second.duplicate and second.secret is None and second.complaint == first.complaint
+    assert second.duplicate and second.secret == first.secret and second.complaint == first.complaint
     assert Complaint.objects.count() == 1
 
 

@@ -3,10 +3,12 @@ towards the department complained about, permission matrices, query counts, Exce
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import openpyxl
 import pytest
+import time_machine
 from django.urls import reverse
 
 from complaints.models import Complaint, ComplaintStatus, Finding, Sanction
@@ -50,7 +52,8 @@ def lines(*rows: tuple) -> dict:
     return data
 
 
-def test_filing_shows_secret_once_and_tracking_reads_it(client):
+def test_filing_shows_secret_for_a_while_and_tracking_reads_it(client, settings):
+    settings.RECEIPT_SECRET_MINUTES = 10
     department = DepartmentFactory()
     response = client.post(reverse("complaints:file"), filing_data(department, attachments=png_upload()))
     assert response.status_code == 302 and response.url == reverse("complaints:file_done")
@@ -58,7 +61,10 @@ def test_filing_shows_secret_once_and_tracking_reads_it(client):
     secret = done.context["new"]["secret"]
     code = done.context["new"]["code"]
     assert secret in done.content.decode()
-    assert client.get(reverse("complaints:file_done")).status_code == 302  # shown once
+    assert secret in client.get(reverse("complaints:file_done")).content.decode()  # a reload shows it again
+    with time_machine.travel(dt.timedelta(minutes=11)):
+        later = client.get(reverse("complaints:file_done")).content.decode()
+    assert code in later and secret not in later
     complaint = Complaint.objects.get()
     assert complaint.attachments.count() == 1
     other = type(client)()

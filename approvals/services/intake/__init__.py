@@ -5,19 +5,22 @@ One module for each; ``base`` holds what they share. Callers import from this pa
 """
 
 from .acceptance_by_law import auto_accept_overdue
-from .applying import intake_clerk, submit_application
+from .applying import Submitted, intake_clerk, receipt_for, submit_application, submit_once
 from .base import note_first_receiver
 from .pre_review import accept_case, issue_supplement_notice, refuse_case
 from .supplements import open_notice, supplement_materials
 
 __all__ = [
+    "Submitted",
     "accept_case",
     "auto_accept_overdue",
     "intake_clerk",
     "issue_supplement_notice",
     "note_first_receiver",
     "open_notice",
+    "receipt_for",
     "refuse_case",
     "submit_application",
+    "submit_once",
     "supplement_materials",
 ]

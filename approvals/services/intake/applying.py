@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -21,6 +21,8 @@ from django.utils.translation import gettext_lazy as _
 
 from approvals.models import Case, CaseStatus, Channel, Item
 from approvals.services.common import PRE_REVIEW_CLOCK, now_or, record_event
+from efficiency_portal.common import receipts
+from efficiency_portal.common.tracking_secrets import hash_secret
 from efficiency_portal.org.models import Department, Post, Staff
 from efficiency_portal.org.selectors import route_to_available
 from efficiency_portal.supervision import services as clocks
@@ -71,8 +73,11 @@ def submit_application(
     received_by=None,
     files: Files,
     at: dt.datetime | None = None,
+    submission_key: str | None = None,
+    receipt_content: str = "",
 ) -> tuple[Case, str]:
     """Create the case with its materials and open the pre-review clock; return the case and its one-time secret.
+    ``submit_once`` is the entry point for forms and the API (a key sent twice creates one case).
 
     Online, every required material must come as a file. At the window (or by phone or mail) the clerk records
     the paper materials, so files are optional there.
@@ -117,12 +122,22 @@ def submit_application(
         "enterprise_name": (enterprise_name or "").strip(),
         "channel": channel,
         "first_receiver": received_by,
+        "submission_key": submission_key or None,
     }
     stored: list[str] = []
     try:
         with transaction.atomic():
             case = _create_case(item, at=at, secret=secret, **contact)
             save_files(case, checked, actor=received_by or applicant, round_no=1, stored=stored)
+            if submission_key:
+                receipts.record(
+                    kind=RECEIPT_KIND,
+                    key=submission_key,
+                    content=receipt_content,
+                    object_id=case.pk,
+                    code=case.tracking_code,
+                    secret=secret,
+                )
             clocks.open_deadline(
                 case,
                 kind=PRE_REVIEW_CLOCK,
@@ -161,12 +176,63 @@ def _create_case(item: Item, *, at: dt.datetime, secret: str, **fields) -> Case:
                     item=item,
                     department=item.department,
                     tracking_code=new_tracking_code(at),
-                    tracking_secret_hash=make_password(secret),
+                    tracking_secret_hash=hash_secret(secret),
                     submitted_at=at,
                     materials_complete_at=at,
                     status=CaseStatus.SUBMITTED,
                     **fields,
                 )
         except IntegrityError:
+            key = fields.get("submission_key")
+            if key and Case.objects.filter(submission_key=key).exists():
+                raise DuplicateSubmission from None
             continue  # a tracking code drawn twice: draw again
     raise ValidationError(_("Please try again in a moment."))
+
+
+RECEIPT_KIND = "case"
+
+
+class DuplicateSubmission(Exception):
+    """The same submission key arrived twice at once; the other request created the case."""
+
+
+@dataclass(frozen=True)
+class Submitted:
+    case: Case
+    secret: str | None  # on a repeat, from the receipt while it keeps it, else None
+    duplicate: bool
+
+
+def submit_once(item: Item, *, submission_key: str, files: Files, **fields) -> Submitted:
+    """``submit_application`` at most once per ``submission_key`` (already scoped to its sender): a repeat with the
+    same content is answered with the first case (and its secret while the receipt keeps it), one with other
+    content raises ``receipts.Conflict``."""
+    applicant, received_by = fields.get("applicant"), fields.get("received_by")
+    content = receipts.fingerprint(
+        {
+            "item": item.pk,
+            "applicant": applicant.pk if getattr(applicant, "is_authenticated", False) else None,
+            "received_by": received_by.pk if received_by is not None else None,
+            **{name: fields.get(name, "") for name in ("applicant_name", "applicant_phone", "applicant_email")},
+            "enterprise_name": fields.get("enterprise_name", ""),
+            "channel": fields.get("channel", Channel.ONLINE),
+            "materials": ",".join(str(pk) for pk in sorted(int(k) for k in files)),
+        },
+        [upload for key in sorted(files, key=int) for upload in files[key] if upload],
+    )
+    existing = Case.objects.filter(submission_key=submission_key).first()
+    if existing is None:
+        try:
+            case, secret = submit_application(
+                item, files=files, submission_key=submission_key, receipt_content=content, **fields
+            )
+            return Submitted(case, secret, False)
+        except DuplicateSubmission:
+            existing = Case.objects.get(submission_key=submission_key)
+    replay = receipts.replay(kind=RECEIPT_KIND, key=submission_key, content=content)
+    return Submitted(existing, replay.secret if replay is not None else None, True)
+
+
+def receipt_for(submission_key: str) -> receipts.Replay | None:
+    return receipts.replay(kind=RECEIPT_KIND, key=submission_key, content=None)
