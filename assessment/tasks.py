@@ -5,6 +5,14 @@ from __future__ import annotations
 from celery import shared_task
 
 
+@shared_task(name="assessment.requeue_waiting_runs", ignore_result=True)
+def requeue_waiting_runs_task() -> int:
+    """Send again the runs queued while the broker was away."""
+    from assessment.services.runs import requeue_waiting_runs
+
+    return len(requeue_waiting_runs())
+
+
 @shared_task(name="assessment.run_period", ignore_result=True)
 def run_period_task(period_id: int, actor_id: int | None = None) -> int:
     """Run a period in the background; idempotent (a run only rewrites what it derives from the facts). A period

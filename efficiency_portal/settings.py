@@ -82,6 +82,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A 503 page that keeps what was typed when PostgreSQL cannot be reached (also handler500 in urls.py).
+    "efficiency_portal.common.unavailable.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "efficiency_portal.common.display.DisplayModeMiddleware",
@@ -123,7 +125,12 @@ TEMPLATES = [
 # --- Database
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+    # Persistent connections, checked before reuse, so that a PostgreSQL restart costs one failed request at most.
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
+        )
+    }
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -145,8 +152,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Redis
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Seconds to wait for Redis before treating it as down (the cache then fails soft: efficiency_portal/common/cache.py).
+REDIS_TIMEOUT_SECONDS = float(os.environ.get("REDIS_TIMEOUT_SECONDS", "0.5"))
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "efficiency_portal.common.cache.FailSoftRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT_SECONDS, "socket_timeout": REDIS_TIMEOUT_SECONDS},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -197,8 +212,9 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    # Only scripts/run.sh with DEBUG=0 (plain http on a local machine) turns these off.
+    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
+    CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
@@ -330,14 +346,20 @@ DASHBOARD_CASE_FIGURES_SECONDS = env_int("DASHBOARD_CASE_FIGURES_SECONDS", 300)
 # --- Celery
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {
+        "visibility_timeout": 3600,
+        "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+        "socket_timeout": max(REDIS_TIMEOUT_SECONDS, 5.0),
+    }
 else:
     # Embedded broker: kombu's filesystem transport keeps messages as files under var/, so the worker and
     # beat run with nothing else installed. Good for one machine; production uses Redis.
     _broker_dir = VAR_DIR / "celery-broker"
     (_broker_dir / "processed").mkdir(parents=True, exist_ok=True)
-    # The host name only keeps kombu from warning that none was given.
+    # The host name only keeps kombu from warning that none was given. The transport is kombu's filesystem one with
+    # atomic message files (efficiency_portal/common/broker.py).
     CELERY_BROKER_URL = "filesystem://localhost//"
+    CELERY_BROKER_TRANSPORT = "efficiency_portal.common.broker:Transport"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir),
         "data_folder_out": str(_broker_dir),
@@ -347,6 +369,10 @@ else:
         "control_folder": str(_broker_dir / "control"),
     }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# A web request queues work on commit; with the broker down it tries once more and goes on (common.tasks.enqueue):
+# the periodic runs of beat pick the work up when the broker is back.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+CELERY_BROKER_CONNECTION_TIMEOUT = env_int("CELERY_BROKER_CONNECTION_TIMEOUT", 2)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -398,6 +424,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "credit.expire_entries",
         "schedule": crontab(minute=5, hour=0),
         "options": {"expires": 3000},
+    },
+    # Runs of assessment periods queued while the broker was away are sent again.
+    "requeue-assessment-runs": {
+        "task": "assessment.requeue_waiting_runs",
+        "schedule": crontab(minute="*"),
+        "options": {"expires": 55},
     },
     # Filing receipts forget their secrets after RECEIPT_SECRET_MINUTES.
     "purge-receipts": {

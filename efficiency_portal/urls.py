@@ -30,5 +30,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+# A database that cannot be reached answers 503 with the posted text kept; anything else Django's 500.
+handler500 = "efficiency_portal.common.unavailable.server_error"
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

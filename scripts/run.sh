@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up and runs the portal with demo data on the embedded default: SQLite under var/, Celery on kombu's
-# filesystem broker under var/, the web server (gunicorn, static files through WhiteNoise) and one Celery worker
-# with the beat scheduler embedded, together. Ctrl-C (or SIGTERM) stops both.
+# filesystem broker under var/, the web server (gunicorn, static files through WhiteNoise), one Celery worker and
+# one beat, kept running by scripts/supervise.py. Ctrl-C (or SIGTERM) stops all three. DEBUG=0 runs with the
+# production settings (collected static files, a SECRET_KEY kept in var/secret_key) over plain http.
 #
 # Environment: PORT (default 8000), HOST (default 0.0.0.0), WEB_WORKERS (default 2), VAR_DIR (default var/).
 # DATABASE_URL and REDIS_URL are honoured when set; without them nothing but Python is needed.
@@ -16,6 +17,16 @@ scripts/bootstrap.sh
 
 # A local demonstration: DEBUG keeps cookies usable over plain http and serves static files from the source tree.
 export DEBUG=${DEBUG:-1}
+if [ "$DEBUG" = 0 ]; then
+  # Production settings over plain http on a local machine: a key kept under var/ (stable across runs), cookies
+  # and redirects without HTTPS, static files collected for WhiteNoise's manifest.
+  mkdir -p "${VAR_DIR:-var}"
+  key_file="${VAR_DIR:-var}/secret_key"
+  [ -s "$key_file" ] || (umask 077 && .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(50))' >"$key_file")
+  export SECRET_KEY=${SECRET_KEY:-$(cat "$key_file")}
+  export SECURE_SSL_REDIRECT=${SECURE_SSL_REDIRECT:-0} SECURE_HSTS_SECONDS=${SECURE_HSTS_SECONDS:-0}
+  export SESSION_COOKIE_SECURE=${SESSION_COOKIE_SECURE:-0} CSRF_COOKIE_SECURE=${CSRF_COOKIE_SECURE:-0}
+fi
 # The server listens on every interface, so the portal answers to whatever name or address reaches it.
 export ALLOWED_HOSTS=${ALLOWED_HOSTS:-*}
 export PYTHONUNBUFFERED=1
@@ -42,31 +53,28 @@ if compgen -G "locale/*/LC_MESSAGES/*.po" >/dev/null; then
 fi
 
 $PY manage.py migrate --noinput -v0
+# Always, so that DEBUG=0 finds WhiteNoise's manifest; quick when nothing changed.
+$PY manage.py collectstatic --noinput -v0
 seed_log="$VAR/log/seed_demo.log"
 $PY manage.py seed_demo | tee "$seed_log"
 
-web_pid="" worker_pid=""
+# The supervisor (scripts/supervise.py) runs the web server, one Celery worker and one beat, starts again whichever
+# dies (the web server stays up while the worker is replaced), stops a beat left over by an earlier run, and takes
+# all three down with it, even when it is killed itself. The solo pool keeps one worker process on SQLite.
+worker_log="$VAR/log/worker.log"
+$PY scripts/supervise.py --var "$VAR" \
+  --web ".venv/bin/gunicorn efficiency_portal.wsgi:application --bind $HOST:$PORT --workers $WEB_WORKERS --threads 4 --access-logfile - --error-logfile - --log-level warning" \
+  --worker ".venv/bin/celery -A efficiency_portal worker --pool=solo --loglevel=${CELERY_LOG_LEVEL:-INFO} --hostname=portal@%h" \
+  --beat ".venv/bin/celery -A efficiency_portal beat --loglevel=${CELERY_LOG_LEVEL:-INFO}" &
+supervisor_pid=$!
 stop() {
   trap - INT TERM EXIT
   echo
-  echo "Stopping the web server and the worker ..."
-  for pid in $web_pid $worker_pid; do kill -TERM "$pid" 2>/dev/null || true; done
-  wait $web_pid $worker_pid 2>/dev/null || true
-  echo "Stopped."
+  kill -TERM "$supervisor_pid" 2>/dev/null || true
+  wait "$supervisor_pid" 2>/dev/null || true
 }
 trap 'stop; exit 0' INT TERM
 trap stop EXIT
-
-# The worker runs the beat scheduler embedded (-B); the solo pool keeps one worker process on SQLite.
-# Everything it says goes to its log, so the terminal shows the web requests.
-worker_log="$VAR/log/worker.log"
-.venv/bin/celery -A efficiency_portal worker -B --pool=solo --loglevel="${CELERY_LOG_LEVEL:-INFO}" \
-  --hostname="portal@%h" --logfile="$worker_log" >>"$worker_log" 2>&1 &
-worker_pid=$!
-
-.venv/bin/gunicorn efficiency_portal.wsgi:application --bind "$HOST:$PORT" --workers "$WEB_WORKERS" \
-  --threads 4 --access-logfile - --error-logfile - --log-level warning &
-web_pid=$!
 
 announce() {
   local base="http://$probe_host:$PORT/"
@@ -87,8 +95,8 @@ announce() {
   else
     echo " Demo logins: admin, supervisor (password Demo!2026pass)"
   fi
-  echo " Worker and beat log (deadline sweep every minute, notification outbox every few seconds):"
-  echo "   $worker_log"
+  echo " Worker and beat logs (deadline sweep every minute, notification outbox every few seconds):"
+  echo "   $worker_log  $VAR/log/beat.log"
   echo " Press Ctrl-C to stop."
   echo "================================================================================"
   echo
@@ -105,18 +113,9 @@ EOF
     announce
     break
   fi
-  kill -0 "$web_pid" 2>/dev/null || break
+  kill -0 "$supervisor_pid" 2>/dev/null || break
   sleep 0.2
 done
 
-# Whichever stops first (or a signal) ends the run; the EXIT trap stops the other.
-set +e
-wait -n "$web_pid" "$worker_pid"
-status=$?
-if ! kill -0 "$worker_pid" 2>/dev/null; then
-  echo "The Celery worker stopped (exit $status); the end of $worker_log:" >&2
-  tail -n 20 "$worker_log" >&2
-else
-  echo "The web server stopped (exit $status)." >&2
-fi
-exit "$status"
+# The supervisor restarts what dies; the run ends with Ctrl-C (or SIGTERM).
+wait "$supervisor_pid"

@@ -38,6 +38,7 @@ from assessment.models import (
     SubjectKind,
     VetoEntry,
 )
+from efficiency_portal.common.tasks import enqueue
 from efficiency_portal.org.models import Department, Staff
 
 from . import grading
@@ -292,7 +293,32 @@ def queue_run(period: Period, *, actor=None) -> None:
     from assessment.tasks import run_period_task
 
     actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
-    transaction.on_commit(lambda: run_period_task.delay(period.pk, actor_id))
+    # With the broker away the period stays queued and requeue_waiting_runs (beat) sends it when it is back.
+    transaction.on_commit(lambda: enqueue(run_period_task, period.pk, actor_id))
+
+
+# A queued run not started after this long was probably never received by a worker (broker down when queued).
+RUN_WAITING_MINUTES = 2
+
+
+def requeue_waiting_runs(now: dt.datetime | None = None) -> list[int]:
+    """Queue again the runs queued for a while and never started; each is claimed by a conditional update of its
+    request time, so two beats (or two runs of this) queue it once."""
+    from assessment.tasks import run_period_task
+
+    now = now or timezone.now()
+    waiting = Period.objects.filter(
+        run_state=RunState.QUEUED,
+        run_started_at__isnull=True,
+        run_requested_at__lt=now - dt.timedelta(minutes=RUN_WAITING_MINUTES),
+    ).values_list("pk", "run_requested_at")
+    queued = []
+    for pk, requested_at in waiting:
+        if Period.objects.filter(pk=pk, run_state=RunState.QUEUED, run_requested_at=requested_at).update(
+            run_requested_at=now
+        ) and enqueue(run_period_task, pk, None):
+            queued.append(pk)
+    return queued
 
 
 def run_in_background(period_id: int, *, actor=None) -> Run | None:

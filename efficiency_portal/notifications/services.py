@@ -180,9 +180,12 @@ def enqueue_from_queryset(rows: QuerySet) -> int:
 
 
 def _fire_send_outbox() -> None:
+    from efficiency_portal.common.tasks import enqueue
+
     from .tasks import send_outbox_task
 
-    send_outbox_task.delay()
+    # Beat runs the sender every few seconds anyway: a broker away only delays the first attempt.
+    enqueue(send_outbox_task)
 
 
 def _queue_sender() -> None:

@@ -25,6 +25,11 @@ def _setup(settings):
     from django.core.cache import cache
 
     settings.TRACKING_SECRET_KEYS = []
+    # The hashes made before were PBKDF2 (the test settings otherwise hash with MD5 only).
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+    ]
     seed_calendar(2025, 2026)
     cache.clear()
 
@@ -53,7 +58,7 @@ def test_rotation_reads_old_keys_and_asks_for_an_upgrade(settings):
 def test_complaint_with_a_password_hash_is_upgraded_on_first_good_look_up():
     make_supervisor()
     complaint, secret = file()
-    Complaint.objects.filter(pk=complaint.pk).update(tracking_secret_hash=make_password(secret))
+    Complaint.objects.filter(pk=complaint.pk).update(tracking_secret_hash=make_password(secret, hasher="pbkdf2_sha256"))
     assert tracking.prove(complaint.tracking_code, "WRONGWRONG", client="1.2.3.4") is None
     assert Complaint.objects.get(pk=complaint.pk).tracking_secret_hash.startswith("pbkdf2_")
     assert tracking.prove(complaint.tracking_code, secret.lower(), client="1.2.3.4") == complaint
@@ -73,7 +78,7 @@ def test_case_with_a_password_hash_is_upgraded_on_first_good_look_up(settings, t
     make_intake_desk(item)
     case, secret = submit_online(item)
     assert case.tracking_secret_hash.startswith(PREFIX + "$")
-    Case.objects.filter(pk=case.pk).update(tracking_secret_hash=make_password(secret))
+    Case.objects.filter(pk=case.pk).update(tracking_secret_hash=make_password(secret, hasher="pbkdf2_sha256"))
     assert prove_case(case.tracking_code, "WRONGWRONG") == (None, "")
     assert prove_case(case.tracking_code, secret)[0] == case
     assert Case.objects.get(pk=case.pk).tracking_secret_hash.startswith(PREFIX + "$")
