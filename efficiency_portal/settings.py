@@ -385,6 +385,24 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Past one box (docs/scale-out.md): CELERY_SEPARATE_QUEUES=1 sends sweeps, notifications and reports to queues of
+# their own, so that a slow assessment run never holds up the outbox; each worker then names its queues with -Q.
+# Off by default: the embedded worker and a single production worker consume the default queue only.
+CELERY_SEPARATE_QUEUES = env_bool("CELERY_SEPARATE_QUEUES", False)
+if CELERY_SEPARATE_QUEUES:
+    CELERY_TASK_ROUTES = {
+        "supervision.sweep_deadlines": {"queue": "sweeps"},
+        "approvals.sync_cards": {"queue": "sweeps"},
+        "approvals.auto_accept_overdue": {"queue": "sweeps"},
+        "approvals.propose_credit_for_red_cards": {"queue": "sweeps"},
+        "complaints.default_ratings": {"queue": "sweeps"},
+        "credit.expire_entries": {"queue": "sweeps"},
+        "common.purge_receipts": {"queue": "sweeps"},
+        "notifications.send_outbox": {"queue": "notifications"},
+        "approvals.refresh_daily_stats": {"queue": "reports"},
+        "assessment.run_period": {"queue": "reports"},
+        "assessment.requeue_waiting_runs": {"queue": "reports"},
+    }
 CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {
         "task": "supervision.sweep_deadlines",

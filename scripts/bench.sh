@@ -24,8 +24,18 @@ export LOG_LEVEL=WARNING
 
 as_pg "$PG_BIN/createdb -h 127.0.0.1 -p $PG_PORT -U portal portal"
 .venv/bin/python manage.py migrate --noinput -v0
-# BENCH=command_centre (a glob) runs only the matching benchmarks.
-for bench in tests/bench/bench_${BENCH:-*}.py; do
-  echo "== $bench"
-  .venv/bin/python "$bench" "$@"
-done
+# BENCH=command_centre (a glob) runs only the matching benchmarks; BENCH=restore only the restore drill.
+if [ "${BENCH:-}" != restore ]; then
+  for bench in tests/bench/bench_${BENCH:-*}.py; do
+    echo "== $bench"
+    .venv/bin/python "$bench" "$@"
+  done
+fi
+# The restore drill (docs/operations.md) on a demo city in the private server: dump, base backup, uploads.
+if [ -z "${BENCH:-}" ] || [ "$BENCH" = restore ]; then
+  echo "== scripts/restore_drill.sh"
+  as_pg "$PG_BIN/dropdb -h 127.0.0.1 -p $PG_PORT -U portal portal" && as_pg "$PG_BIN/createdb -h 127.0.0.1 -p $PG_PORT -U portal portal"
+  .venv/bin/python manage.py migrate --noinput -v0
+  VAR_DIR="$RUN_DIR/var" DEMO_CASES_SCALE=${DEMO_CASES_SCALE:-0.1} .venv/bin/python manage.py seed_demo >/dev/null
+  VAR_DIR="$RUN_DIR/var" PG_BIN=$PG_BIN scripts/restore_drill.sh
+fi

@@ -88,3 +88,31 @@ def test_purge_task_wipes_secrets_past_their_time_and_drops_old_receipts(setting
     with time_machine.travel(dt.timedelta(days=settings.RECEIPT_KEEP_DAYS, minutes=11)):
         purge_receipts_task()
     assert not Receipt.objects.exists() and Complaint.objects.count() == 1
+
+
+def test_every_task_has_a_queue_when_queues_are_separate():
+    """The routing table of CELERY_SEPARATE_QUEUES names every task the portal defines (docs/scale-out.md)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'efficiency_portal.settings'; django.setup();"
+        "from efficiency_portal.celery import app; app.loader.import_default_modules();"
+        "from django.conf import settings;"
+        "names = {n for n in app.tasks if not n.startswith('celery.')};"
+        "print(sorted(names - set(settings.CELERY_TASK_ROUTES)));"
+        "print(sorted({r['queue'] for r in settings.CELERY_TASK_ROUTES.values()}))"
+    )
+    env = {k: v for k, v in __import__("os").environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**env, "CELERY_SEPARATE_QUEUES": "1"},
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    unrouted, queues = result.stdout.strip().splitlines()
+    assert unrouted == "[]" and queues == "['notifications', 'reports', 'sweeps']"
