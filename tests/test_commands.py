@@ -57,12 +57,15 @@ def test_ci_runs_the_test_command() -> None:
     assert "scripts/test.sh" in ci
 
 
-def test_run_command_starts_web_and_worker_with_beat_and_stops_both() -> None:
+def test_run_command_starts_web_worker_and_beat_under_the_supervisor() -> None:
     text = (ROOT / "scripts" / "run.sh").read_text()
     assert "scripts/bootstrap.sh" in text
     assert "manage.py migrate" in text
     assert "manage.py seed_demo" in text
-    assert "celery -A efficiency_portal worker -B" in text
+    assert "manage.py collectstatic" in text
+    # The supervisor runs one worker and one beat as separate processes (tests/capacity/test_supervisor.py).
+    assert "scripts/supervise.py" in text and "celery -A efficiency_portal worker" in text
+    assert "celery -A efficiency_portal beat" in text and " -B " not in text
     assert "trap" in text and "INT TERM" in text
 
 
