@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('approvals', '0006_case_day_indexes'),
+        ('approvals', '0007_search_index'),
     ]
 
     operations = [
